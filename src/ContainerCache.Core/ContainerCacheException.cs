@@ -1,0 +1,26 @@
+using System;
+
+namespace ContainerCache;
+
+/// <summary>
+/// Bad input that stops keying. <see cref="Code"/> is the stable diagnostic code the build reports;
+/// the message names the file or property at fault.
+/// </summary>
+public sealed class ContainerCacheException : Exception
+{
+    public ContainerCacheException(string code, string message, Exception? inner = null)
+        : base(message, inner) => Code = code;
+
+    public string Code { get; }
+}
+
+/// <summary>The stable diagnostic codes. Each has a page under docs/diagnostics.</summary>
+public static class DiagnosticCodes
+{
+    public const string PublishDirectoryMissing = "CONTAINERCACHE1001";
+    public const string FileUnreadable = "CONTAINERCACHE1002";
+    public const string InvalidPropertyValue = "CONTAINERCACHE1003";
+    public const string InvalidTag = "CONTAINERCACHE1004";
+    public const string KeyFileUnwritable = "CONTAINERCACHE1005";
+    public const string LabelsDisabled = "CONTAINERCACHE2001";
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.IO.Hashing;
+using System.Linq;
+
+namespace ContainerCache;
+
+/// <summary>One file system entry of the key's input, as recorded in the key file.</summary>
+public sealed class KeyedEntry
+{
+    internal KeyedEntry(string path, EntryKind kind, long size, string? hash, bool executable)
+    {
+        Path = path;
+        Kind = kind;
+        Size = size;
+        Hash = hash;
+        Executable = executable;
+    }
+
+    public string Path { get; }
+    public EntryKind Kind { get; }
+    public long Size { get; }
+
+    /// <summary>The content's XxHash128 in lowercase hex (what <c>xxh128sum</c> prints), or null for directories.</summary>
+    public string? Hash { get; }
+
+    public bool Executable { get; }
+}
+
+/// <summary>One setting of the key's input: its name and the hash of its encoded values, never the values.</summary>
+public sealed class KeyedSetting
+{
+    internal KeyedSetting(string name, string hash)
+    {
+        Name = name;
+        Hash = hash;
+    }
+
+    public string Name { get; }
+    public string Hash { get; }
+}
+
+/// <summary>A content key and the per-input manifest it was computed from.</summary>
+public sealed class ContentKey
+{
+    /// <summary>Bumped whenever the encoding changes, so every key changes with it.</summary>
+    public const uint FormatVersion = 1;
+
+    private const string Magic = "ContainerCache.ContentKey";
+
+    private ContentKey(string key, IReadOnlyList<KeyedEntry> entries, IReadOnlyList<KeyedSetting> settings)
+    {
+        Key = key;
+        Entries = entries;
+        Settings = settings;
+    }
+
+    /// <summary>32 lowercase hex characters.</summary>
+    public string Key { get; }
+
+    public IReadOnlyList<KeyedEntry> Entries { get; }
+
+    public IReadOnlyList<KeyedSetting> Settings { get; }
+
+    public int FileCount => Entries.Count(e => e.Hash is not null);
+
+    public long TotalBytes => Entries.Sum(e => e.Size);
+
+    /// <summary>Keys a publish directory and the container settings that shape its image.</summary>
+    /// <param name="excludedFile">A file to leave out, such as the key file itself.</param>
+    public static ContentKey Compute(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile = null)
+    {
+        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile);
+        ContentHash[] contents = FileHasher.HashAll(entries);
+        return FromInputs(entries, contents, settings);
+    }
+
+    internal static ContentKey FromInputs(IReadOnlyList<LayerEntry> entries, IReadOnlyList<ContentHash> contents, IEnumerable<ContainerSetting> settings)
+    {
+        var hash = new XxHash128();
+        var encoder = new CanonicalEncoder(hash);
+        encoder.WriteString(Magic);
+        encoder.WriteUInt32(FormatVersion);
+
+        var keyedEntries = new KeyedEntry[entries.Count];
+        encoder.WriteUInt32((uint)entries.Count);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            LayerEntry entry = entries[i];
+            encoder.WriteByte((byte)entry.Kind);
+            encoder.WriteString(entry.RelativePath);
+            if (entry.HasContent)
+            {
+                ContentHash content = contents[i];
+                encoder.WriteInt64(content.Length);
+                encoder.WriteBytes(content.Hash);
+                encoder.WriteByte(entry.Executable ? (byte)1 : (byte)0);
+                keyedEntries[i] = new KeyedEntry(entry.RelativePath, entry.Kind, content.Length, Hex(content.Hash), entry.Executable);
+            }
+            else
+            {
+                keyedEntries[i] = new KeyedEntry(entry.RelativePath, entry.Kind, 0, null, executable: false);
+            }
+        }
+
+        List<ContainerSetting> merged = Merge(settings);
+        var keyedSettings = new KeyedSetting[merged.Count];
+        encoder.WriteUInt32((uint)merged.Count);
+        for (int i = 0; i < merged.Count; i++)
+        {
+            Encode(encoder, merged[i]);
+            keyedSettings[i] = new KeyedSetting(merged[i].Name, HashSetting(merged[i]));
+        }
+
+        return new ContentKey(Hex(hash.GetHashAndReset()), keyedEntries, keyedSettings);
+    }
+
+    /// <summary>Settings sorted by name; repeated names keep all their values, in order.</summary>
+    private static List<ContainerSetting> Merge(IEnumerable<ContainerSetting> settings) =>
+        settings
+            .GroupBy(s => s.Name, StringComparer.Ordinal)
+            .Select(g => new ContainerSetting(g.Key, g.SelectMany(s => s.Values).ToArray()))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+
+    private static void Encode(CanonicalEncoder encoder, ContainerSetting setting)
+    {
+        encoder.WriteString(setting.Name);
+        encoder.WriteUInt32((uint)setting.Values.Count);
+        foreach (string value in setting.Values)
+        {
+            encoder.WriteString(value);
+        }
+    }
+
+    private static string HashSetting(ContainerSetting setting)
+    {
+        var hash = new XxHash128();
+        Encode(new CanonicalEncoder(hash), setting);
+        return Hex(hash.GetHashAndReset());
+    }
+
+    internal static string Hex(byte[] bytes)
+    {
+        const string digits = "0123456789abcdef";
+        char[] chars = new char[bytes.Length * 2];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            chars[2 * i] = digits[bytes[i] >> 4];
+            chars[2 * i + 1] = digits[bytes[i] & 0xF];
+        }
+
+        return new string(chars);
+    }
+}

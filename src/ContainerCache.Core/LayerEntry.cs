@@ -1,0 +1,31 @@
+namespace ContainerCache;
+
+/// <summary>What an entry of the app layer is. The SDK follows links to files for their content
+/// and writes links to directories as empty directories. The values are part of the key's encoding.</summary>
+public enum EntryKind
+{
+    File = 0,
+    Directory = 1,
+    FileLink = 2,
+    DirectoryLink = 3,
+}
+
+/// <summary>One entry of the app layer: a path relative to the publish directory, '/'-separated.</summary>
+public sealed class LayerEntry
+{
+    public LayerEntry(string relativePath, string fullPath, EntryKind kind, bool executable)
+    {
+        RelativePath = relativePath;
+        FullPath = fullPath;
+        Kind = kind;
+        Executable = executable;
+    }
+
+    public string RelativePath { get; }
+    public string FullPath { get; }
+    public EntryKind Kind { get; }
+    public bool Executable { get; }
+
+    /// <summary>True when the layer carries bytes for this entry (a file, or a link to one).</summary>
+    public bool HasContent => Kind is EntryKind.File or EntryKind.FileLink;
+}
