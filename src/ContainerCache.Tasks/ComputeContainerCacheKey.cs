@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using Microsoft.Build.Framework;
+
+namespace ContainerCache.Tasks;
+
+/// <summary>
+/// Computes the content key of a publish directory and the container settings the SDK writes
+/// into its image, writes the key file and returns the key and the image tag.
+/// </summary>
+public sealed class ComputeContainerCacheKey : ContainerCacheTask
+{
+    [Required]
+    public string PublishDirectory { get; set; } = "";
+
+    [Required]
+    public string KeyFile { get; set; } = "";
+
+    public string TagPrefix { get; set; } = "";
+
+    public string BaseRegistry { get; set; } = "";
+    public string BaseImageName { get; set; } = "";
+    public string BaseImageTag { get; set; } = "";
+    public string BaseImageDigest { get; set; } = "";
+    public string ContainerRuntimeIdentifier { get; set; } = "";
+    public string ImageFormat { get; set; } = "";
+    public string WorkingDirectory { get; set; } = "";
+    public string ContainerUser { get; set; } = "";
+    public string AppCommandInstruction { get; set; } = "";
+    public string SdkVersion { get; set; } = "";
+    public string GenerateLabels { get; set; } = "";
+    public string GenerateDigestLabel { get; set; } = "";
+    public ITaskItem[] Entrypoint { get; set; } = Array.Empty<ITaskItem>();
+    public ITaskItem[] EntrypointArgs { get; set; } = Array.Empty<ITaskItem>();
+    public ITaskItem[] AppCommand { get; set; } = Array.Empty<ITaskItem>();
+    public ITaskItem[] AppCommandArgs { get; set; } = Array.Empty<ITaskItem>();
+    public ITaskItem[] DefaultArgs { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Label items; the value is in <c>Value</c> metadata.</summary>
+    public ITaskItem[] Labels { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Port items; the protocol is in <c>Type</c> metadata.</summary>
+    public ITaskItem[] ExposedPorts { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Environment variable items; the value is in <c>Value</c> metadata.</summary>
+    public ITaskItem[] EnvironmentVariables { get; set; } = Array.Empty<ITaskItem>();
+
+    [Output]
+    public string Key { get; private set; } = "";
+
+    [Output]
+    public string Tag { get; private set; } = "";
+
+    protected override void ExecuteCore()
+    {
+        LogInput(nameof(PublishDirectory), PublishDirectory);
+        LogInput(nameof(KeyFile), KeyFile);
+
+        string tag = TagPrefix + new string('0', 32);
+        if (!ImageTag.IsValid(tag))
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.InvalidTag,
+                $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
+        }
+
+        var settings = new ImageSettings
+        {
+            BaseRegistry = BaseRegistry,
+            BaseRepository = BaseImageName,
+            BaseTag = BaseImageTag,
+            BaseDigest = BaseImageDigest,
+            RuntimeIdentifier = ContainerRuntimeIdentifier,
+            ImageFormat = ImageFormat,
+            WorkingDirectory = WorkingDirectory,
+            User = ContainerUser,
+            AppCommandInstruction = AppCommandInstruction,
+            SdkVersion = SdkVersion,
+            GenerateLabels = GenerateLabels,
+            GenerateBaseDigestLabel = GenerateDigestLabel,
+            Entrypoint = Specs(Entrypoint),
+            EntrypointArgs = Specs(EntrypointArgs),
+            AppCommand = Specs(AppCommand),
+            AppCommandArgs = Specs(AppCommandArgs),
+            DefaultArgs = Specs(DefaultArgs),
+            Labels = Pairs(Labels, "Value"),
+            EnvironmentVariables = Pairs(EnvironmentVariables, "Value"),
+            Ports = Pairs(ExposedPorts, "Type"),
+        };
+
+        var stopwatch = Stopwatch.StartNew();
+        ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile);
+        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, ContainerCache.KeyFile.Serialize(key));
+        stopwatch.Stop();
+
+        Key = key.Key;
+        Tag = TagPrefix + key.Key;
+        Log.LogMessage(
+            MessageImportance.High,
+            "ContainerCache: key {0} ({1} files, {2}, {3} ms){4}",
+            key.Key,
+            key.FileCount,
+            FormatBytes(key.TotalBytes),
+            stopwatch.ElapsedMilliseconds,
+            string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier);
+        Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
+    }
+
+    private static string[] Specs(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();
+
+    private static KeyValuePair<string, string>[] Pairs(ITaskItem[] items, string metadata) =>
+        items.Select(i => new KeyValuePair<string, string>(i.ItemSpec, i.GetMetadata(metadata))).ToArray();
+
+    private static string FormatBytes(long bytes) =>
+        bytes < 1024 * 1024
+            ? (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB"
+            : (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+}
