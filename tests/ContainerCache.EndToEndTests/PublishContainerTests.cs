@@ -1,0 +1,156 @@
+using System.Text.Json;
+using ContainerCache.TestRegistry;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>Real <c>dotnet publish -t:PublishContainer</c> runs against a real registry.</summary>
+[TestClass]
+public sealed class PublishContainerTests
+{
+    private const string KeyLabel = "dev.containercache.key";
+
+    private static RegistryReader Reader => EndToEnd.Reader;
+
+    [TestMethod]
+    public async Task FirstPublish_KeyFileLabelAndTagAgree()
+    {
+        TestApp app = TestApp.Create("First");
+        ProcessResult result = await app.PublishContainerAsync();
+
+        string key = app.KeyFileKey();
+        StringAssert.Matches(key, new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
+        StringAssert.Contains(result.Output, "ContainerCache: key " + key);
+
+        IReadOnlyList<string> tags = await Reader.ListTagsAsync(app.Repository);
+        CollectionAssert.AreEquivalent(new[] { "latest", key }, tags.ToArray());
+        Assert.AreEqual(
+            await Reader.GetManifestDigestAsync(app.Repository, "latest"),
+            await Reader.GetManifestDigestAsync(app.Repository, key),
+            "The key tag and the user's tag name the same image.");
+
+        IReadOnlyDictionary<string, string> labels = await Reader.GetLabelsAsync(app.Repository, key);
+        Assert.AreEqual(key, labels[KeyLabel]);
+
+        // An independent client reads the same.
+        using JsonDocument inspected = await Skopeo.InspectAsync($"{EndToEnd.Registry.Host}/{app.Repository}:{key}");
+        Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(KeyLabel).GetString());
+    }
+
+    [TestMethod]
+    public async Task Republish_SameKey_Edit_NewKey_Revert_OldKey()
+    {
+        TestApp app = TestApp.Create("Cycle");
+        string original = File.ReadAllText(app.ProgramFile);
+
+        await app.PublishContainerAsync();
+        string first = app.KeyFileKey();
+
+        await app.PublishContainerAsync();
+        Assert.AreEqual(first, app.KeyFileKey(), "An unchanged republish keeps its key.");
+
+        app.EditProgram("System.Console.WriteLine(\"Hello, edited\");");
+        await app.PublishContainerAsync();
+        string edited = app.KeyFileKey();
+        Assert.AreNotEqual(first, edited, "A source edit changes the key.");
+        Assert.AreEqual(edited, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+
+        app.EditProgram(original);
+        await app.PublishContainerAsync();
+        Assert.AreEqual(first, app.KeyFileKey(), "Reverting the edit gives the old key back.");
+        Assert.AreEqual(first, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+
+        CollectionAssert.IsSubsetOf(new[] { first, edited }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
+    }
+
+    [TestMethod]
+    public async Task PlainPublish_WritesTheKeyTheImageWillCarry()
+    {
+        TestApp app = TestApp.Create("Plain");
+        ProcessResult plain = await app.PublishAsync();
+        string plainKey = app.KeyFileKey();
+        StringAssert.Contains(plain.Output, "ContainerCache: key " + plainKey);
+        Assert.IsFalse(plain.Output.Contains("warning", StringComparison.OrdinalIgnoreCase), "A plain publish stays quiet:\n" + plain.Output);
+
+        await app.PublishContainerAsync();
+        Assert.AreEqual(plainKey, app.KeyFileKey());
+        Assert.AreEqual(plainKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+    }
+
+    [TestMethod]
+    public async Task UserTags_AreKept_AndTheKeyTagIsAdded_WithPrefix()
+    {
+        TestApp app = TestApp.Create("Tags", "<ContainerImageTags>1.2.3;stable</ContainerImageTags><ContainerCacheTagPrefix>cache-</ContainerCacheTagPrefix>");
+        await app.PublishContainerAsync();
+        string key = app.KeyFileKey();
+        CollectionAssert.AreEquivalent(new[] { "1.2.3", "stable", "cache-" + key }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
+    }
+
+    [TestMethod]
+    public async Task GenerateTagFalse_NoKeyTag_LabelStill()
+    {
+        TestApp app = TestApp.Create("NoTag", "<ContainerCacheGenerateTag>false</ContainerCacheGenerateTag>");
+        await app.PublishContainerAsync();
+        CollectionAssert.AreEquivalent(new[] { "latest" }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
+        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+    }
+
+    [TestMethod]
+    public async Task ContainerGenerateLabelsFalse_WarnsWithCode()
+    {
+        TestApp app = TestApp.Create("NoLabels", "<ContainerGenerateLabels>false</ContainerGenerateLabels>");
+        ProcessResult result = await app.PublishContainerAsync();
+        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2001");
+        Assert.IsFalse((await Reader.GetLabelsAsync(app.Repository, "latest")).ContainsKey(KeyLabel));
+        CollectionAssert.Contains((await Reader.ListTagsAsync(app.Repository)).ToArray(), app.KeyFileKey(), "The tag still carries the key.");
+    }
+
+    [TestMethod]
+    public async Task InvalidTagPrefix_FailsWithCodedError_NoKeyFile_NoImage()
+    {
+        TestApp app = TestApp.Create("BadPrefix", "<ContainerCacheTagPrefix>bad prefix:</ContainerCacheTagPrefix>");
+        ProcessResult result = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host);
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CONTAINERCACHE1004");
+        StringAssert.Contains(result.Output, "ContainerCacheTagPrefix");
+        Assert.IsFalse(result.Output.Contains("   at "), "No stack trace:\n" + result.Output);
+        Assert.IsFalse(File.Exists(Path.Combine(app.PublishDirectory(), "container-cache.json")));
+        Assert.IsNull(await Reader.GetManifestDigestAsync(app.Repository, "latest"));
+    }
+
+    [TestMethod]
+    public async Task InvalidBooleanProperty_FailsWithCodedError()
+    {
+        TestApp app = TestApp.Create("BadBool", "<ContainerCacheGenerateTag>maybe</ContainerCacheGenerateTag>");
+        ProcessResult result = await app.TryPublishAsync();
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, "error CONTAINERCACHE1003");
+        StringAssert.Contains(result.Output, "ContainerCacheGenerateTag");
+    }
+
+    [TestMethod]
+    public async Task Disabled_NoKeyFile_NoLabel_NoTag()
+    {
+        TestApp app = TestApp.Create("Disabled", "<ContainerCacheEnabled>false</ContainerCacheEnabled>");
+        await app.PublishContainerAsync();
+        Assert.IsFalse(File.Exists(Path.Combine(app.PublishDirectory(), "container-cache.json")));
+        CollectionAssert.AreEquivalent(new[] { "latest" }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
+        Assert.IsFalse((await Reader.GetLabelsAsync(app.Repository, "latest")).ContainsKey(KeyLabel));
+    }
+
+    [TestMethod]
+    public async Task MultiPlatform_EachPlatformImageCarriesItsOwnKey()
+    {
+        const string rids = "linux-x64;linux-arm64";
+        TestApp app = TestApp.Create("Multi", $"<RuntimeIdentifiers>{rids}</RuntimeIdentifiers><ContainerRuntimeIdentifiers>{rids}</ContainerRuntimeIdentifiers>");
+        await app.PublishContainerAsync();
+
+        string x64 = app.KeyFileKey("linux-x64");
+        string arm64 = app.KeyFileKey("linux-arm64");
+        Assert.AreNotEqual(x64, arm64, "Each platform image has its own content, so its own key.");
+
+        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/amd64"))[KeyLabel]);
+        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/arm64"))[KeyLabel]);
+        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, x64))[KeyLabel], "Each platform image is tagged with its key.");
+        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, arm64))[KeyLabel]);
+    }
+}

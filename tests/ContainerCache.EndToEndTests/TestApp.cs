@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>A console app in its own folder that references the packed ContainerCache package.</summary>
+public sealed class TestApp
+{
+    private int _publishes;
+
+    private TestApp(string directory, string repository)
+    {
+        Directory = directory;
+        Repository = repository;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The repository the app's image is pushed to: unique per app, so tests never share images.</summary>
+    public string Repository { get; }
+
+    public string ProgramFile => Path.Combine(Directory, "Program.cs");
+
+    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");")
+    {
+        string repository = name.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
+        string directory = Path.Combine(EndToEnd.WorkDirectory, "apps", repository);
+        System.IO.Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="containercache-under-test" value="{EndToEnd.Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ContainerBaseImage>{EndToEnd.BaseImage}</ContainerBaseImage>
+                <ContainerRepository>{repository}</ContainerRepository>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ContainerCache" Version="{EndToEnd.PackageVersion}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+        return new TestApp(directory, repository);
+    }
+
+    /// <summary><c>dotnet publish -t:PublishContainer</c> to the test registry.</summary>
+    public Task<ProcessResult> PublishContainerAsync(params string[] arguments) =>
+        PublishAsync(["-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host, .. arguments]);
+
+    /// <summary><c>dotnet publish</c> with the given arguments; fails the test unless it succeeds.</summary>
+    public async Task<ProcessResult> PublishAsync(params string[] arguments)
+    {
+        ProcessResult result = await TryPublishAsync(arguments);
+        Assert.AreEqual(0, result.ExitCode, $"dotnet publish {string.Join(' ', arguments)} failed (binlog kept in {Directory}):\n{result.Output}");
+        return result;
+    }
+
+    public Task<ProcessResult> TryPublishAsync(params string[] arguments) =>
+        Dotnet.RunAsync(Directory, ["publish", "-c", "Release", "-nodeReuse:false", $"-bl:{Path.Combine(Directory, $"publish{++_publishes}.binlog")}", .. arguments]);
+
+    public string PublishDirectory(string? runtimeIdentifier = null) =>
+        runtimeIdentifier is null
+            ? Path.Combine(Directory, "bin", "Release", "net10.0", "publish")
+            : Path.Combine(Directory, "bin", "Release", "net10.0", runtimeIdentifier, "publish");
+
+    /// <summary>The <c>key</c> field of the key file.</summary>
+    public string KeyFileKey(string? runtimeIdentifier = null)
+    {
+        using JsonDocument keyFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(PublishDirectory(runtimeIdentifier), "container-cache.json")));
+        return keyFile.RootElement.GetProperty("key").GetString()!;
+    }
+
+    public void EditProgram(string program) => File.WriteAllText(ProgramFile, program);
+}
