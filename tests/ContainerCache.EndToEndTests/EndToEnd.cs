@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ContainerCache.TestRegistry;
 
 [assembly: DoNotParallelize]
@@ -29,7 +28,7 @@ public static class EndToEnd
         Feed = Path.Combine(WorkDirectory, "feed");
         Packages = Path.Combine(WorkDirectory, "packages");
 
-        ProcessResult pack = await Dotnet.RunAsync(
+        CommandResult pack = await Dotnet.RunAsync(
             RepositoryRoot,
             ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Feed, "-nodeReuse:false"]);
         Assert.AreEqual(0, pack.ExitCode, "dotnet pack failed:\n" + pack.Output);
@@ -70,56 +69,21 @@ public static class EndToEnd
     }
 }
 
-public sealed record ProcessResult(int ExitCode, string Output);
-
 /// <summary>Runs the dotnet CLI the way a user does, isolated to this run's feed and package folder.</summary>
 public static class Dotnet
 {
-    public static async Task<ProcessResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NUGET_PACKAGES"] = EndToEnd.Packages;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        var lines = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet " + string.Join(' ', arguments) + " did not finish in 10 minutes:\n" + output);
-        }
-
-        lock (lines)
-        {
-            return new ProcessResult(process.ExitCode, output.ToString());
-        }
-    }
+    public static Task<CommandResult> RunAsync(string workingDirectory, IEnumerable<string> arguments) =>
+        CommandLine.RunAsync(
+            "dotnet",
+            arguments,
+            TimeSpan.FromMinutes(10),
+            workingDirectory,
+            new Dictionary<string, string>
+            {
+                ["NUGET_PACKAGES"] = EndToEnd.Packages,
+                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+                ["DOTNET_NOLOGO"] = "1",
+                ["MSBUILDDISABLENODEREUSE"] = "1",
+                ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+            });
 }

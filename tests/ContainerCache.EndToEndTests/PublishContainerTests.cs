@@ -15,7 +15,7 @@ public sealed class PublishContainerTests
     public async Task FirstPublish_KeyFileLabelAndTagAgree()
     {
         TestApp app = TestApp.Create("First");
-        ProcessResult result = await app.PublishContainerAsync();
+        CommandResult result = await app.PublishContainerAsync();
 
         string key = app.KeyFileKey();
         StringAssert.Matches(key, new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
@@ -66,7 +66,7 @@ public sealed class PublishContainerTests
     public async Task PlainPublish_WritesTheKeyTheImageWillCarry()
     {
         TestApp app = TestApp.Create("Plain");
-        ProcessResult plain = await app.PublishAsync();
+        CommandResult plain = await app.PublishAsync();
         string plainKey = app.KeyFileKey();
         StringAssert.Contains(plain.Output, "ContainerCache: key " + plainKey);
         Assert.IsFalse(plain.Output.Contains("warning", StringComparison.OrdinalIgnoreCase), "A plain publish stays quiet:\n" + plain.Output);
@@ -98,7 +98,7 @@ public sealed class PublishContainerTests
     public async Task ContainerGenerateLabelsFalse_WarnsWithCode()
     {
         TestApp app = TestApp.Create("NoLabels", "<ContainerGenerateLabels>false</ContainerGenerateLabels>");
-        ProcessResult result = await app.PublishContainerAsync();
+        CommandResult result = await app.PublishContainerAsync();
         StringAssert.Contains(result.Output, "warning CONTAINERCACHE2001");
         Assert.IsFalse((await Reader.GetLabelsAsync(app.Repository, "latest")).ContainsKey(KeyLabel));
         CollectionAssert.Contains((await Reader.ListTagsAsync(app.Repository)).ToArray(), app.KeyFileKey(), "The tag still carries the key.");
@@ -108,7 +108,7 @@ public sealed class PublishContainerTests
     public async Task InvalidTagPrefix_FailsWithCodedError_NoKeyFile_NoImage()
     {
         TestApp app = TestApp.Create("BadPrefix", "<ContainerCacheTagPrefix>bad prefix:</ContainerCacheTagPrefix>");
-        ProcessResult result = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host);
+        CommandResult result = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host);
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "error CONTAINERCACHE1004");
         StringAssert.Contains(result.Output, "ContainerCacheTagPrefix");
@@ -121,7 +121,7 @@ public sealed class PublishContainerTests
     public async Task InvalidBooleanProperty_FailsWithCodedError()
     {
         TestApp app = TestApp.Create("BadBool", "<ContainerCacheGenerateTag>maybe</ContainerCacheGenerateTag>");
-        ProcessResult result = await app.TryPublishAsync();
+        CommandResult result = await app.TryPublishAsync();
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "error CONTAINERCACHE1003");
         StringAssert.Contains(result.Output, "ContainerCacheGenerateTag");

@@ -1,3 +1,4 @@
+using ContainerCache.TestRegistry;
 using System.Text.Json;
 
 namespace ContainerCache.EndToEndTests;
@@ -54,18 +55,18 @@ public sealed class TestApp
     }
 
     /// <summary><c>dotnet publish -t:PublishContainer</c> to the test registry.</summary>
-    public Task<ProcessResult> PublishContainerAsync(params string[] arguments) =>
+    public Task<CommandResult> PublishContainerAsync(params string[] arguments) =>
         PublishAsync(["-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host, .. arguments]);
 
     /// <summary><c>dotnet publish</c> with the given arguments; fails the test unless it succeeds.</summary>
-    public async Task<ProcessResult> PublishAsync(params string[] arguments)
+    public async Task<CommandResult> PublishAsync(params string[] arguments)
     {
-        ProcessResult result = await TryPublishAsync(arguments);
+        CommandResult result = await TryPublishAsync(arguments);
         Assert.AreEqual(0, result.ExitCode, $"dotnet publish {string.Join(' ', arguments)} failed (binlog kept in {Directory}):\n{result.Output}");
         return result;
     }
 
-    public Task<ProcessResult> TryPublishAsync(params string[] arguments) =>
+    public Task<CommandResult> TryPublishAsync(params string[] arguments) =>
         Dotnet.RunAsync(Directory, ["publish", "-c", "Release", "-nodeReuse:false", $"-bl:{Path.Combine(Directory, $"publish{++_publishes}.binlog")}", .. arguments]);
 
     public string PublishDirectory(string? runtimeIdentifier = null) =>

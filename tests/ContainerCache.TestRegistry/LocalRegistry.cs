@@ -76,35 +76,13 @@ public sealed partial class LocalRegistry : IDisposable
         }
     }
 
-    public int CountRequests(string method, string pathContains)
-    {
-        List<(string Method, string Uri)> accessLog = [];
-        List<(string Method, string Uri)> appLog = [];
-        foreach (string line in ReadLogLines())
-        {
-            Match access = AccessLogLine().Match(line);
-            if (access.Success)
-            {
-                accessLog.Add((access.Groups["method"].Value, access.Groups["uri"].Value));
-                continue;
-            }
-
-            if (line.Contains("msg=\"response completed", StringComparison.Ordinal))
-            {
-                Match m = AppLogMethod().Match(line);
-                Match u = AppLogUri().Match(line);
-                if (m.Success && u.Success)
-                {
-                    appLog.Add((m.Groups["method"].Value, Regex.Unescape(u.Groups["uri"].Value)));
-                }
-            }
-        }
-
-        List<(string Method, string Uri)> requests = accessLog.Count > 0 ? accessLog : appLog;
-        return requests.Count(r =>
-            string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase) &&
-            r.Uri.Contains(pathContains, StringComparison.Ordinal));
-    }
+    /// <summary>Counts the requests in the registry's access log with this method and a path containing the text.</summary>
+    public int CountRequests(string method, string pathContains) =>
+        ReadLogLines()
+            .Select(line => AccessLogLine().Match(line))
+            .Count(m => m.Success
+                && string.Equals(m.Groups["method"].Value, method, StringComparison.OrdinalIgnoreCase)
+                && m.Groups["uri"].Value.Contains(pathContains, StringComparison.Ordinal));
 
     public void Dispose()
     {
@@ -316,10 +294,4 @@ public sealed partial class LocalRegistry : IDisposable
     // 127.0.0.1 - - [23/Nov/2026:18:13:55 +0000] "POST /v2/foo/blobs/uploads/ HTTP/1.1" 202 0 "" "curl/7.88.1"
     [GeneratedRegex("""^\S+ \S+ \S+ \[[^\]]*\] "(?<method>[A-Z]+) (?<uri>\S+) HTTP/[0-9.]+" \d{3} """)]
     private static partial Regex AccessLogLine();
-
-    [GeneratedRegex("""(?:^|\s)http\.request\.method=(?<method>[A-Z]+)(?:\s|$)""")]
-    private static partial Regex AppLogMethod();
-
-    [GeneratedRegex("""(?:^|\s)http\.request\.uri=(?:"(?<uri>(?:[^"\\]|\\.)*)"|(?<uri>\S+))""")]
-    private static partial Regex AppLogUri();
 }

@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace ContainerCache.TestRegistry;
@@ -50,49 +47,13 @@ public static class Skopeo
 
     private static async Task<string> RunAsync(IReadOnlyList<string> arguments)
     {
-        var startInfo = new ProcessStartInfo("skopeo")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        string commandLine = "skopeo " + string.Join(' ', arguments);
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException($"Could not start {commandLine}: {ex.Message}", ex);
-        }
-
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using (var timeout = new CancellationTokenSource(Timeout))
-        {
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{commandLine} did not finish within {Timeout.TotalSeconds:0} s.");
-            }
-        }
-
-        if (process.ExitCode != 0)
+        CommandResult result = await CommandLine.RunAsync("skopeo", arguments, Timeout).ConfigureAwait(false);
+        if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"{commandLine} failed with exit code {process.ExitCode}:{Environment.NewLine}{(await stderr.ConfigureAwait(false)).Trim()}");
+                $"skopeo {string.Join(' ', arguments)} failed with exit code {result.ExitCode}:{Environment.NewLine}{result.StandardError.Trim()}");
         }
 
-        return await stdout.ConfigureAwait(false);
+        return result.StandardOutput;
     }
 }
