@@ -14,14 +14,8 @@ public sealed class ComputeContainerCacheKeyTaskTests
         using var dir = new TempDirectory();
         dir.Write("app.dll", "x");
         var engine = new FakeBuildEngine();
-        var task = new ComputeContainerCacheKey
-        {
-            BuildEngine = engine,
-            PublishDirectory = dir.Path,
-            KeyFile = dir.Combine("container-cache.json"),
-            TagPrefix = "cache-",
-            EnvironmentVariables = [new TaskItem("SECRET", new Dictionary<string, string> { ["Value"] = "hunter2" })],
-        };
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, "cache-");
+        task.EnvironmentVariables = [new TaskItem("SECRET", new Dictionary<string, string> { ["Value"] = "hunter2" })];
 
         Assert.IsTrue(task.Execute());
         StringAssert.Matches(task.Key, new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
@@ -36,12 +30,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     {
         using var dir = new TempDirectory();
         var engine = new FakeBuildEngine();
-        var task = new ComputeContainerCacheKey
-        {
-            BuildEngine = engine,
-            PublishDirectory = dir.Combine("publish"),
-            KeyFile = dir.Combine("container-cache.json"),
-        };
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
 
         Assert.IsFalse(task.Execute());
         BuildErrorEventArgs error = engine.Errors.Single();
@@ -60,13 +49,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     {
         using var dir = new TempDirectory();
         var engine = new FakeBuildEngine();
-        var task = new ComputeContainerCacheKey
-        {
-            BuildEngine = engine,
-            PublishDirectory = dir.Path,
-            KeyFile = dir.Combine("container-cache.json"),
-            TagPrefix = prefix,
-        };
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, prefix);
 
         Assert.IsFalse(task.Execute());
         BuildErrorEventArgs error = engine.Errors.Single();
@@ -80,17 +63,19 @@ public sealed class ComputeContainerCacheKeyTaskTests
     {
         using var dir = new TempDirectory();
         var engine = new FakeBuildEngine();
-        var task = new ComputeContainerCacheKey
-        {
-            BuildEngine = engine,
-            PublishDirectory = dir.Path,
-            KeyFile = dir.Combine("container-cache.json"),
-            TagPrefix = new string('a', 97),
-        };
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, new string('a', 97));
 
         Assert.IsFalse(task.Execute());
         Assert.AreEqual("CONTAINERCACHE1004", engine.Errors.Single().Code);
     }
+
+    private static ComputeContainerCacheKey NewTask(TempDirectory dir, FakeBuildEngine engine, string publishDirectory, string tagPrefix = "") => new()
+    {
+        BuildEngine = engine,
+        PublishDirectory = publishDirectory,
+        KeyFile = dir.Combine("container-cache.json"),
+        TagPrefix = tagPrefix,
+    };
 
     private sealed class FakeBuildEngine : IBuildEngine
     {
