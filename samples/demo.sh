@@ -69,4 +69,4 @@ expect '[ "$key" != "$first" ]' "New key, new label, new tag: caches and deploym
 step "4. Revert the change and publish"
 cp "$root/samples/HelloContainer/message.txt" "$app/message.txt"
 publish
-expect '[ "$key" = "$first" ]' "The first key again: same content, same key, wherever and whenever it is built."
+expect '[ "$key" = "$first" ]' "The first key again: same content, same key, whenever it is built."
