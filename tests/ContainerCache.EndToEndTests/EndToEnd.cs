@@ -21,6 +21,10 @@ public static class EndToEnd
     public static RegistryReader Reader { get; private set; } = null!;
     public static string BaseImage => Registry.Host + "/base:1";
 
+    /// <summary>The digest of base:1, and base:2: another base image with other content.</summary>
+    public static string BaseDigest { get; private set; } = "";
+    public static string Base2Digest { get; private set; } = "";
+
     [AssemblyInitialize]
     public static async Task InitializeAsync(TestContext context)
     {
@@ -34,7 +38,8 @@ public static class EndToEnd
         Assert.AreEqual(0, pack.ExitCode, "dotnet pack failed:\n" + pack.Output);
 
         Registry = await LocalRegistry.StartAsync(Path.Combine(WorkDirectory, "registry"));
-        await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "1", TestRegistry.BaseImage.LinuxAmd64AndArm64);
+        BaseDigest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "1", TestRegistry.BaseImage.LinuxAmd64AndArm64);
+        Base2Digest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "2", TestRegistry.BaseImage.LinuxAmd64AndArm64, marker: "2");
         Reader = new RegistryReader(Registry.Host);
     }
 

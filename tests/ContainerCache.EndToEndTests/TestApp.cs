@@ -21,7 +21,7 @@ public sealed class TestApp
 
     public string ProgramFile => Path.Combine(Directory, "Program.cs");
 
-    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");")
+    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");", string items = "")
     {
         string repository = name.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
         string directory = Path.Combine(EndToEnd.WorkDirectory, "apps", repository);
@@ -47,6 +47,7 @@ public sealed class TestApp
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ContainerCache" Version="{EndToEnd.PackageVersion}" />
+                {items}
               </ItemGroup>
             </Project>
             """);
@@ -82,4 +83,32 @@ public sealed class TestApp
     }
 
     public void EditProgram(string program) => File.WriteAllText(ProgramFile, program);
+
+    /// <summary>Writes a file relative to the app's folder, creating folders as needed.</summary>
+    public void WriteFile(string relativePath, string content)
+    {
+        string path = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    /// <summary>
+    /// Adds MSBuild properties and items after the project's own (a Directory.Build.targets beside
+    /// it), or takes them away again with null.
+    /// </summary>
+    public void Customize(string? projectContent)
+    {
+        string path = Path.Combine(Directory, "Directory.Build.targets");
+        if (projectContent is null)
+        {
+            File.Delete(path);
+        }
+        else
+        {
+            File.WriteAllText(path, $"<Project>{projectContent}</Project>");
+        }
+    }
+
+    /// <summary>Deletes the publish directory: publishing never removes files from it by itself.</summary>
+    public void DeletePublishDirectory() => System.IO.Directory.Delete(PublishDirectory(), recursive: true);
 }

@@ -1,0 +1,25 @@
+using ContainerCache.TestRegistry;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>Just enough git to put a test app under source control.</summary>
+public static class Git
+{
+    public static async Task RunAsync(string directory, params string[] arguments)
+    {
+        CommandResult result = await CommandLine.RunAsync(
+            "git",
+            ["-c", "user.name=ContainerCache tests", "-c", "user.email=tests@containercache.invalid", "-c", "init.defaultBranch=main", .. arguments],
+            TimeSpan.FromMinutes(1),
+            directory);
+        Assert.AreEqual(0, result.ExitCode, $"git {string.Join(' ', arguments)} failed:\n{result.Output}");
+    }
+
+    public static async Task InitAndCommitAsync(string directory)
+    {
+        File.WriteAllText(Path.Combine(directory, ".gitignore"), "bin/\nobj/\n*.binlog\n");
+        await RunAsync(directory, "init", "-q");
+        await RunAsync(directory, "add", "-A");
+        await RunAsync(directory, "commit", "-q", "-m", "initial");
+    }
+}

@@ -1,0 +1,143 @@
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>
+/// Zero false hits: every change to what goes into the image gives a new key. Each case is its
+/// own test, on a real publish, measured against one baseline app.
+/// </summary>
+[TestClass]
+public sealed class KeyChangesTests
+{
+    // The baseline has one of each repeatable setting, so that a change of value can be tested too.
+    private const string BaselineItems = """
+        <ContainerEnvironmentVariable Include="GREETING" Value="hello" />
+        <ContainerPort Include="8080" Type="tcp" />
+        <ContainerLabel Include="com.example.team" Value="blue" />
+        <Content Include="content/**" CopyToPublishDirectory="PreserveNewest" />
+        <PackageReference Include="Newtonsoft.Json" Version="13.0.1" />
+        """;
+
+    private static TestApp _app = null!;
+    private static string _baseline = "";
+
+    [ClassInitialize]
+    public static async Task InitializeAsync(TestContext context)
+    {
+        _app = TestApp.Create("Changes", items: BaselineItems);
+        _app.WriteFile("content/data.txt", "data v1");
+        await _app.PublishAsync();
+        _baseline = _app.KeyFileKey();
+    }
+
+    [TestInitialize]
+    public async Task RestoreBaselineAsync()
+    {
+        _app.Customize(null);
+        _app.WriteFile("content/data.txt", "data v1");
+        foreach (string extra in Directory.EnumerateFiles(Path.Combine(_app.Directory, "content")).Where(f => !f.EndsWith("data.txt", StringComparison.Ordinal)))
+        {
+            File.Delete(extra);
+        }
+
+        _app.DeletePublishDirectory();
+        await _app.PublishAsync();
+        Assert.AreEqual(_baseline, _app.KeyFileKey(), "The baseline is restored before each case.");
+    }
+
+    // {registry}, {base1} and {base2} are filled in when the test runs: cases are listed before the registry starts.
+    public static IEnumerable<object[]> Settings() =>
+    [
+        ["base image tag", "<PropertyGroup><ContainerBaseImage>{registry}/base:2</ContainerBaseImage></PropertyGroup>"],
+        ["base image digest given", "<PropertyGroup><ContainerBaseImage>{registry}/base:1@{base1}</ContainerBaseImage></PropertyGroup>"],
+        ["base image by another digest", "<PropertyGroup><ContainerBaseImage>{registry}/base@{base2}</ContainerBaseImage></PropertyGroup>"],
+        ["entrypoint", """<ItemGroup><ContainerEntrypoint Include="/bin/sh" /></ItemGroup>"""],
+        ["entrypoint args", """<ItemGroup><ContainerEntrypointArgs Include="-c" /></ItemGroup>"""],
+        ["app command", """<ItemGroup><ContainerAppCommand Include="dotnet;Other.dll" /></ItemGroup>"""],
+        ["app command args", """<ItemGroup><ContainerAppCommandArgs Include="--flag" /></ItemGroup>"""],
+        ["app command instruction", """<PropertyGroup><ContainerAppCommandInstruction>Entrypoint</ContainerAppCommandInstruction></PropertyGroup>"""],
+        ["default args", """<ItemGroup><ContainerDefaultArgs Include="--verbose" /></ItemGroup>"""],
+        ["working directory", """<PropertyGroup><ContainerWorkingDirectory>/srv/</ContainerWorkingDirectory></PropertyGroup>"""],
+        ["user", """<PropertyGroup><ContainerUser>1000</ContainerUser></PropertyGroup>"""],
+        ["environment variable value", """<ItemGroup><ContainerEnvironmentVariable Update="GREETING" Value="bye" /></ItemGroup>"""],
+        ["environment variable added", """<ItemGroup><ContainerEnvironmentVariable Include="EXTRA" Value="1" /></ItemGroup>"""],
+        ["environment variable removed", """<ItemGroup><ContainerEnvironmentVariable Remove="GREETING" /></ItemGroup>"""],
+        ["port number", """<ItemGroup><ContainerPort Remove="8080" /><ContainerPort Include="8081" Type="tcp" /></ItemGroup>"""],
+        ["port protocol", """<ItemGroup><ContainerPort Update="8080" Type="udp" /></ItemGroup>"""],
+        ["port added", """<ItemGroup><ContainerPort Include="9090" /></ItemGroup>"""],
+        ["label value", """<ItemGroup><ContainerLabel Update="com.example.team" Value="green" /></ItemGroup>"""],
+        ["label added", """<ItemGroup><ContainerLabel Include="com.example.tier" Value="web" /></ItemGroup>"""],
+        ["platform", """<PropertyGroup><ContainerRuntimeIdentifier>linux-arm64</ContainerRuntimeIdentifier></PropertyGroup>"""],
+        ["image format", """<PropertyGroup><ContainerImageFormat>OCI</ContainerImageFormat></PropertyGroup>"""],
+        ["dependency version", """<ItemGroup><PackageReference Update="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>"""],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Settings))]
+    public async Task Setting_ChangesTheKey(string setting, string projectContent)
+    {
+        _app.Customize(projectContent
+            .Replace("{registry}", EndToEnd.Registry.Host, StringComparison.Ordinal)
+            .Replace("{base1}", EndToEnd.BaseDigest, StringComparison.Ordinal)
+            .Replace("{base2}", EndToEnd.Base2Digest, StringComparison.Ordinal));
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey(), setting + " must change the key.");
+    }
+
+    [TestMethod]
+    public async Task ContentFileBytes_ChangeTheKey()
+    {
+        _app.WriteFile("content/data.txt", "data v2");
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey());
+    }
+
+    [TestMethod]
+    public async Task EmptyFileAdded_ChangesTheKey()
+    {
+        _app.WriteFile("content/empty.txt", "");
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey());
+    }
+
+    [TestMethod]
+    public async Task FileRemoved_ChangesTheKey()
+    {
+        File.Delete(Path.Combine(_app.Directory, "content", "data.txt"));
+        _app.DeletePublishDirectory();
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey());
+    }
+
+    [TestMethod]
+    public async Task FileRenamedWithTheSameBytes_ChangesTheKey()
+    {
+        File.Move(Path.Combine(_app.Directory, "content", "data.txt"), Path.Combine(_app.Directory, "content", "renamed.txt"));
+        _app.DeletePublishDirectory();
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey());
+    }
+
+    [TestMethod]
+    public async Task FilePutIntoThePublishDirectoryFromOutsideTheBuild_ChangesTheKey()
+    {
+        File.WriteAllText(Path.Combine(_app.PublishDirectory(), "dropped-in.txt"), "the SDK layers this too");
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey());
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_app.PublishDirectory(), "container-cache.json")), "\"dropped-in.txt\"");
+    }
+
+    [TestMethod]
+    public async Task UncommittedEditInAGitWorkingTree_ChangesTheKey()
+    {
+        await Git.InitAndCommitAsync(_app.Directory);
+        try
+        {
+            _app.WriteFile("content/data.txt", "uncommitted edit");
+            await _app.PublishAsync();
+            Assert.AreNotEqual(_baseline, _app.KeyFileKey(), "The key comes from the files, never from git.");
+        }
+        finally
+        {
+            Directory.Delete(Path.Combine(_app.Directory, ".git"), recursive: true);
+        }
+    }
+}
