@@ -90,5 +90,7 @@ public static class Dotnet
                 ["DOTNET_NOLOGO"] = "1",
                 ["MSBUILDDISABLENODEREUSE"] = "1",
                 ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+                // The SDK treats localhost:PORT as plain HTTP by itself, 127.0.0.1:PORT only when told.
+                ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = EndToEnd.Registry is null ? "" : "127.0.0.1:" + EndToEnd.Registry.Port,
             });
 }
