@@ -21,10 +21,11 @@ public sealed class TestApp
 
     public string ProgramFile => Path.Combine(Directory, "Program.cs");
 
-    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");", string items = "")
+    /// <param name="parentDirectory">Where to put the app's folder; by default a new folder of its own.</param>
+    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");", string items = "", string? parentDirectory = null)
     {
         string repository = name.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
-        string directory = Path.Combine(EndToEnd.WorkDirectory, "apps", repository);
+        string directory = parentDirectory is null ? Path.Combine(EndToEnd.WorkDirectory, "apps", repository) : Path.Combine(parentDirectory, name);
         System.IO.Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
