@@ -8,13 +8,14 @@ namespace ContainerCache;
 /// <summary>One file system entry of the key's input, as recorded in the key file.</summary>
 public sealed class KeyedEntry
 {
-    internal KeyedEntry(string path, EntryKind kind, long size, string? hash, bool executable)
+    internal KeyedEntry(string path, EntryKind kind, long size, string? hash, bool executable, string? normalization)
     {
         Path = path;
         Kind = kind;
         Size = size;
         Hash = hash;
         Executable = executable;
+        Normalization = normalization;
     }
 
     public string Path { get; }
@@ -25,6 +26,9 @@ public sealed class KeyedEntry
     public string? Hash { get; }
 
     public bool Executable { get; }
+
+    /// <summary>The documented normalisation the content went through before hashing, or null.</summary>
+    public string? Normalization { get; }
 }
 
 /// <summary>One setting of the key's input: its name and the hash of its encoded values, never the values.</summary>
@@ -44,7 +48,8 @@ public sealed class KeyedSetting
 public sealed class ContentKey
 {
     /// <summary>Bumped whenever the encoding changes, so every key changes with it.</summary>
-    public const uint FormatVersion = 1;
+    /// <remarks>2: the content of static web assets manifests is hashed after normalisation.</remarks>
+    public const uint FormatVersion = 2;
 
     private const string Magic = "ContainerCache.ContentKey";
 
@@ -95,11 +100,11 @@ public sealed class ContentKey
                 encoder.WriteInt64(content.Length);
                 encoder.WriteBytes(content.Hash);
                 encoder.WriteByte(entry.Executable ? (byte)1 : (byte)0);
-                keyedEntries[i] = new KeyedEntry(entry.RelativePath, entry.Kind, content.Length, Hex(content.Hash), entry.Executable);
+                keyedEntries[i] = new KeyedEntry(entry.RelativePath, entry.Kind, content.Length, Hex(content.Hash), entry.Executable, entry.Normalization);
             }
             else
             {
-                keyedEntries[i] = new KeyedEntry(entry.RelativePath, entry.Kind, 0, null, executable: false);
+                keyedEntries[i] = new KeyedEntry(entry.RelativePath, entry.Kind, 0, null, executable: false, normalization: null);
             }
         }
 

@@ -75,6 +75,13 @@ public static class FileHasher
         {
             using var stream = new FileStream(
                 entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+            if (entry.Normalization is not null)
+            {
+                byte[] normalized = ContentNormalization.Apply(entry.Normalization, stream);
+                hasher.Append(normalized);
+                return new ContentHash(normalized.Length, hasher.GetHashAndReset());
+            }
+
             long length = 0;
             int read;
             while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)

@@ -38,11 +38,15 @@ public sealed class ImageSettings
     /// <summary>Ports as (number, protocol); an empty protocol means tcp, as in the SDK.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Ports { get; set; } = Array.Empty<KeyValuePair<string, string>>();
 
-    /// <summary>Labels left out of the key: the SDK's volatile <c>created</c> labels and the package's own label.</summary>
+    /// <summary>
+    /// Labels left out of the key: the SDK's volatile <c>created</c> labels, the commit the image
+    /// was built from (metadata about the build, not content) and the package's own label.
+    /// </summary>
     public static readonly IReadOnlyList<string> UnkeyedLabels = new[]
     {
         "org.opencontainers.image.created",
         "org.opencontainers.artifact.created",
+        "org.opencontainers.image.revision",
         KeyLabel,
     };
 

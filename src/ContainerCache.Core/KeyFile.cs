@@ -36,6 +36,11 @@ public static class KeyFile
                 {
                     json.Append(", \"executable\": true");
                 }
+
+                if (entry.Normalization is not null)
+                {
+                    json.Append(", \"normalized\": ").Append(Quote(entry.Normalization));
+                }
             }
 
             json.Append(" }");

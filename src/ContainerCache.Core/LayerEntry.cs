@@ -19,12 +19,16 @@ public sealed class LayerEntry
         FullPath = fullPath;
         Kind = kind;
         Executable = executable;
+        Normalization = HasContent ? ContentNormalization.For(relativePath) : null;
     }
 
     public string RelativePath { get; }
     public string FullPath { get; }
     public EntryKind Kind { get; }
     public bool Executable { get; }
+
+    /// <summary>The documented normalisation applied to the content before hashing, or null.</summary>
+    public string? Normalization { get; }
 
     /// <summary>True when the layer carries bytes for this entry (a file, or a link to one).</summary>
     public bool HasContent => Kind is EntryKind.File or EntryKind.FileLink;

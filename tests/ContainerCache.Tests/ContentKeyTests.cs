@@ -26,7 +26,7 @@ public sealed class ContentKeyTests
     public void GoldenKey_EmptyDirectoryNoSettings()
     {
         using var dir = new TempDirectory();
-        Assert.AreEqual("5e121961a8fd4fa07648f9414de9208e", KeyOf(dir.Path));
+        Assert.AreEqual("9c4c02f9e7dfdcb584a1aec5f6fb5263", KeyOf(dir.Path));
     }
 
     [TestMethod]
@@ -34,7 +34,7 @@ public sealed class ContentKeyTests
     {
         using var dir = SamplePublishDirectory();
         string key = KeyOf(dir.Path, new ContainerSetting("entrypoint", ["dotnet", "app.dll"]), new ContainerSetting("env:A", "1"));
-        Assert.AreEqual("14d85ba03e22567ebd5aa04789d80e6c", key);
+        Assert.AreEqual("5ae15043e38b71437582783760c3d3ad", key);
     }
 
     [TestMethod]

@@ -1,0 +1,45 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ContainerCache;
+
+/// <summary>
+/// The documented normalisations: build-time noise that well-known .NET build steps record inside
+/// shipped files, where the SDK offers no way to make the build deterministic. A normalisation
+/// removes only that noise; every other byte of the file still counts.
+/// </summary>
+public static class ContentNormalization
+{
+    /// <summary>
+    /// ASP.NET Core's static web assets manifest (<c>*.staticwebassets.endpoints.json</c>) records
+    /// each asset file's modification time as a <c>Last-Modified</c> response header, so two clean
+    /// publishes of the same app differ. The values are blanked before hashing; the content-based
+    /// <c>ETag</c>, length and fingerprint of each asset stay in.
+    /// </summary>
+    public const string StaticWebAssetsLastModified = "staticWebAssetsLastModified";
+
+    private const string StaticWebAssetsEndpointsSuffix = ".staticwebassets.endpoints.json";
+
+    private static readonly Regex LastModified = new(
+        "\"Name\"\\s*:\\s*\"Last-Modified\"\\s*,\\s*\"Value\"\\s*:\\s*\"[^\"]*\"",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>The normalisation for a file, by its path in the layer, or null.</summary>
+    public static string? For(string relativePath) =>
+        relativePath.EndsWith(StaticWebAssetsEndpointsSuffix, StringComparison.OrdinalIgnoreCase) ? StaticWebAssetsLastModified : null;
+
+    /// <summary>Reads the file and returns its normalised bytes.</summary>
+    public static byte[] Apply(string normalization, Stream content)
+    {
+        if (normalization != StaticWebAssetsLastModified)
+        {
+            throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation.");
+        }
+
+        using var reader = new StreamReader(content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false);
+        string text = reader.ReadToEnd();
+        return Encoding.UTF8.GetBytes(LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\""));
+    }
+}
