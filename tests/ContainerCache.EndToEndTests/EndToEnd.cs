@@ -77,13 +77,13 @@ public static class EndToEnd
 /// <summary>Runs the dotnet CLI the way a user does, isolated to this run's feed and package folder.</summary>
 public static class Dotnet
 {
-    public static Task<CommandResult> RunAsync(string workingDirectory, IEnumerable<string> arguments) =>
+    public static Task<CommandResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
         CommandLine.RunAsync(
             "dotnet",
             arguments,
             TimeSpan.FromMinutes(10),
             workingDirectory,
-            new Dictionary<string, string>
+            new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
             {
                 ["NUGET_PACKAGES"] = EndToEnd.Packages,
                 ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",

@@ -15,6 +15,13 @@ public static class Git
         Assert.AreEqual(0, result.ExitCode, $"git {string.Join(' ', arguments)} failed:\n{result.Output}");
     }
 
+    public static async Task<string> HeadAsync(string directory)
+    {
+        CommandResult result = await CommandLine.RunAsync("git", ["rev-parse", "HEAD"], TimeSpan.FromMinutes(1), directory);
+        Assert.AreEqual(0, result.ExitCode, result.Output);
+        return result.StandardOutput.Trim();
+    }
+
     public static async Task InitAndCommitAsync(string directory)
     {
         File.WriteAllText(Path.Combine(directory, ".gitignore"), "bin/\nobj/\n*.binlog\n");

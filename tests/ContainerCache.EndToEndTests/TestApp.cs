@@ -110,6 +110,27 @@ public sealed class TestApp
         }
     }
 
+    /// <summary>Copies the app's sources (not bin/ or obj/) to another folder: the same app, somewhere else.</summary>
+    public TestApp CopyTo(string directory)
+    {
+        foreach (string file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(Directory, file);
+            if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                || relative.EndsWith(".binlog", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string target = Path.Combine(directory, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return new TestApp(directory, Repository);
+    }
+
     /// <summary>Deletes the publish directory: publishing never removes files from it by itself.</summary>
     public void DeletePublishDirectory() => System.IO.Directory.Delete(PublishDirectory(), recursive: true);
 }

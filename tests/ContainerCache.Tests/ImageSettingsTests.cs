@@ -29,6 +29,7 @@ public sealed class ImageSettingsTests
             .. settings.Labels,
             new("org.opencontainers.image.created", DateTime.UtcNow.ToString("o")),
             new("org.opencontainers.artifact.created", DateTime.UtcNow.ToString("o")),
+            new("org.opencontainers.image.revision", "0123456789abcdef0123456789abcdef01234567"),
             new(ImageSettings.KeyLabel, "0123"),
         ];
         Assert.AreEqual(before, KeyOf(settings));

@@ -1,0 +1,140 @@
+using ContainerCache.TestRegistry;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>
+/// Zero false misses where the SDK itself would make bytes differ: the build's folder, git commits
+/// that change no shipped input, build-time timestamps in ASP.NET Core's static web assets.
+/// </summary>
+[TestClass]
+public sealed class DeterministicBuildTests
+{
+    private const string RevisionLabel = "org.opencontainers.image.revision";
+
+    private static string Elsewhere(string name) =>
+        Path.Combine(EndToEnd.WorkDirectory, "elsewhere-" + Guid.NewGuid().ToString("N")[..8], "deeper", "still", name);
+
+    [TestMethod]
+    public async Task SameSourcesInAnotherDirectoryAtAnotherDepth_SameKey()
+    {
+        TestApp app = TestApp.Create("Moved");
+        await app.PublishAsync();
+
+        TestApp moved = app.CopyTo(Elsewhere("Moved"));
+        await moved.PublishAsync();
+        Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
+    }
+
+    [TestMethod]
+    public async Task SameSourcesUnderAnotherUsersHome_SameKey()
+    {
+        TestApp app = TestApp.Create("OtherUser");
+        await app.PublishAsync();
+
+        // Another user differs to a build by its home folder and the paths below it.
+        string home = Path.Combine(EndToEnd.WorkDirectory, "home-" + Guid.NewGuid().ToString("N")[..8], "alice");
+        Directory.CreateDirectory(home);
+        TestApp theirs = app.CopyTo(Path.Combine(home, "src", "OtherUser"));
+        CommandResult result = await Dotnet.RunAsync(theirs.Directory, ["publish", "-c", "Release", "-nodeReuse:false"], new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home });
+        Assert.AreEqual(0, result.ExitCode, result.Output);
+        Assert.AreEqual(app.KeyFileKey(), theirs.KeyFileKey());
+    }
+
+    [TestMethod]
+    public async Task MapSourcePathsFalse_TheBuildsFolderReachesTheBytes()
+    {
+        TestApp app = TestApp.Create("Unmapped", "<ContainerCacheMapSourcePaths>false</ContainerCacheMapSourcePaths>");
+        await app.PublishAsync();
+
+        TestApp moved = app.CopyTo(Elsewhere("Unmapped"));
+        await moved.PublishAsync();
+        Assert.AreNotEqual(app.KeyFileKey(), moved.KeyFileKey(), "Without the mapping the DLL and PDB carry absolute paths: the default is what keeps keys stable.");
+    }
+
+    [TestMethod]
+    public async Task CommitThatChangesNoShippedInput_SameKey_RevisionLabelShowsTheCommit()
+    {
+        TestApp app = TestApp.Create("Commits");
+        await Git.InitAndCommitAsync(app.Directory);
+        await Git.RunAsync(app.Directory, "remote", "add", "origin", "https://github.com/example/commits.git");
+        await app.PublishContainerAsync();
+        string key = app.KeyFileKey();
+        string first = await Git.HeadAsync(app.Directory);
+        Assert.AreEqual(first, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[RevisionLabel]);
+
+        app.WriteFile("README.md", "# Commits\n");
+        await Git.RunAsync(app.Directory, "add", "README.md");
+        await Git.RunAsync(app.Directory, "commit", "-q", "-m", "Add a README");
+        await app.PublishContainerAsync();
+        Assert.AreEqual(key, app.KeyFileKey(), "A commit that changes no shipped input keeps the key.");
+        string second = await Git.HeadAsync(app.Directory);
+        Assert.AreNotEqual(first, second);
+        Assert.AreEqual(second, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[RevisionLabel], "The revision stays visible on the image.");
+    }
+
+    [TestMethod]
+    public async Task StableAcrossCommitsFalse_EveryCommitChangesTheKey()
+    {
+        TestApp app = TestApp.Create("CommitsIn", "<ContainerCacheStableAcrossCommits>false</ContainerCacheStableAcrossCommits>");
+        await Git.InitAndCommitAsync(app.Directory);
+        await app.PublishAsync();
+        string key = app.KeyFileKey();
+
+        app.WriteFile("README.md", "# CommitsIn\n");
+        await Git.RunAsync(app.Directory, "add", "README.md");
+        await Git.RunAsync(app.Directory, "commit", "-q", "-m", "Add a README");
+        await app.PublishAsync();
+        Assert.AreNotEqual(key, app.KeyFileKey(), "Opted out, the SDK stamps the commit into the informational version again.");
+    }
+
+    [TestMethod]
+    public async Task WebAppWithStaticAssets_TwoCleanPublishes_SameKey_AssetEdit_NewKey()
+    {
+        TestApp app = TestApp.Create(
+            "Web",
+            program: "var app = Microsoft.AspNetCore.Builder.WebApplication.Create(args);\nMicrosoft.AspNetCore.Builder.StaticAssetsEndpointRouteBuilderExtensions.MapStaticAssets(app);\napp.Run();\n");
+        string project = Path.Combine(app.Directory, "Web.csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("Sdk=\"Microsoft.NET.Sdk\"", "Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal));
+        app.WriteFile("wwwroot/css/site.css", "body { color: teal; }\n");
+        app.WriteFile("wwwroot/js/site.js", "console.log('hello');\n");
+        await app.PublishAsync();
+        string key = app.KeyFileKey();
+        string manifest = Path.Combine(app.PublishDirectory(), "Web.staticwebassets.endpoints.json");
+        StringAssert.Contains(File.ReadAllText(manifest), "Last-Modified");
+
+        // A clean publish later, with every source touched as after a fresh clone.
+        string before = File.ReadAllText(manifest);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Directory.Delete(Path.Combine(app.Directory, "bin"), recursive: true);
+        Directory.Delete(Path.Combine(app.Directory, "obj"), recursive: true);
+        foreach (string file in Directory.EnumerateFiles(app.Directory, "*", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
+        }
+
+        await app.PublishAsync();
+        Assert.AreNotEqual(before, File.ReadAllText(manifest), "The SDK wrote other Last-Modified times...");
+        Assert.AreEqual(key, app.KeyFileKey(), "...which the key's documented normalisation leaves out.");
+
+        app.WriteFile("wwwroot/css/site.css", "body { color: navy; }\n");
+        await app.PublishAsync();
+        Assert.AreNotEqual(key, app.KeyFileKey(), "A static asset's bytes still count.");
+    }
+
+    [TestMethod]
+    public async Task SelfContained_CleanRebuildAndAnotherDirectory_SameKey()
+    {
+        TestApp app = TestApp.Create("SelfContained", "<RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained>");
+        await app.PublishAsync();
+        string key = app.KeyFileKey("linux-x64");
+
+        Directory.Delete(Path.Combine(app.Directory, "bin"), recursive: true);
+        Directory.Delete(Path.Combine(app.Directory, "obj"), recursive: true);
+        await app.PublishAsync();
+        Assert.AreEqual(key, app.KeyFileKey("linux-x64"));
+
+        TestApp moved = app.CopyTo(Elsewhere("SelfContained"));
+        await moved.PublishAsync();
+        Assert.AreEqual(key, moved.KeyFileKey("linux-x64"));
+    }
+}
