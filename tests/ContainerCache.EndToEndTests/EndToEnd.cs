@@ -37,6 +37,17 @@ public static class EndToEnd
             ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Feed, "-nodeReuse:false"]);
         Assert.AreEqual(0, pack.ExitCode, "dotnet pack failed:\n" + pack.Output);
 
+        File.WriteAllText(Path.Combine(WorkDirectory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="containercache-under-test" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+
         Registry = await LocalRegistry.StartAsync(Path.Combine(WorkDirectory, "registry"));
         BaseDigest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "1", TestRegistry.BaseImage.LinuxAmd64AndArm64);
         Base2Digest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "2", TestRegistry.BaseImage.LinuxAmd64AndArm64, marker: "2");

@@ -12,19 +12,7 @@ public sealed class SolutionTests
     [TestMethod]
     public async Task EachImageHasItsOwnKey_ChangesReachExactlyTheImagesThatShipThem()
     {
-        string root = Path.Combine(EndToEnd.WorkDirectory, "apps", "solution-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path.Combine(root, "Lib"));
-        File.WriteAllText(Path.Combine(root, "Lib", "Lib.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(root, "Lib", "Greeting.cs"), "public static class Greeting { public static string Text => \"hello\"; }");
-        const string libReference = """<ProjectReference Include="../Lib/Lib.csproj" />""";
-        TestApp a = TestApp.Create("AppA", program: "System.Console.WriteLine(Greeting.Text + \" from A\");", items: libReference, parentDirectory: root);
-        TestApp b = TestApp.Create("AppB", program: "System.Console.WriteLine(Greeting.Text + \" from B\");", items: libReference, parentDirectory: root);
-        await RunAsync(root, "new", "sln", "-n", "Apps", "--format", "sln");
-        await RunAsync(root, "sln", "Apps.sln", "add", "Lib/Lib.csproj", "AppA/AppA.csproj", "AppB/AppB.csproj");
+        (string root, TestApp a, TestApp b) = await CreateSolutionAsync(libraryReferencesThePackage: false);
 
         await PublishAsync(root);
         string a1 = a.KeyFileKey(), b1 = b.KeyFileKey();
@@ -44,6 +32,47 @@ public sealed class SolutionTests
         Assert.AreNotEqual(b2, b.KeyFileKey(), "The shared library ships in B.");
         Assert.AreEqual(a.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(a.Repository, "latest"))["dev.containercache.key"]);
         Assert.AreEqual(b.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(b.Repository, "latest"))["dev.containercache.key"]);
+    }
+
+    [TestMethod]
+    public async Task EveryProjectReferencingThePackage_CommitsThatChangeNoShippedInputKeepEveryKey()
+    {
+        (string root, TestApp a, TestApp b) = await CreateSolutionAsync(libraryReferencesThePackage: true);
+        await Git.InitAndCommitAsync(root);
+        await Git.RunAsync(root, "remote", "add", "origin", "https://github.com/example/apps.git");
+        await RunAsync(root, "publish", "Apps.sln", "-c", "Release", "-m", "-nodeReuse:false");
+        string a1 = a.KeyFileKey(), b1 = b.KeyFileKey();
+
+        File.WriteAllText(Path.Combine(root, "README.md"), "# Apps\n");
+        await Git.RunAsync(root, "add", "README.md");
+        await Git.RunAsync(root, "commit", "-q", "-m", "Add a README");
+        await RunAsync(root, "publish", "Apps.sln", "-c", "Release", "-m", "-nodeReuse:false");
+        Assert.AreEqual(a1, a.KeyFileKey());
+        Assert.AreEqual(b1, b.KeyFileKey());
+    }
+
+    /// <summary>Lib, and AppA and AppB that reference it, in Apps.sln.</summary>
+    private static async Task<(string Root, TestApp A, TestApp B)> CreateSolutionAsync(bool libraryReferencesThePackage)
+    {
+        string root = Path.Combine(EndToEnd.WorkDirectory, "apps", "solution-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(root, "Lib"));
+        string package = libraryReferencesThePackage
+            ? $"""<ItemGroup><PackageReference Include="ContainerCache" Version="{EndToEnd.PackageVersion}" /></ItemGroup>"""
+            : "";
+        File.WriteAllText(Path.Combine(root, "Lib", "Lib.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              {package}
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(root, "Lib", "Greeting.cs"), "public static class Greeting { public static string Text => \"hello\"; }");
+        File.Copy(Path.Combine(EndToEnd.WorkDirectory, "nuget.config"), Path.Combine(root, "nuget.config"));
+        const string libReference = """<ProjectReference Include="../Lib/Lib.csproj" />""";
+        TestApp a = TestApp.Create("AppA", program: "System.Console.WriteLine(Greeting.Text + \" from A\");", items: libReference, parentDirectory: root);
+        TestApp b = TestApp.Create("AppB", program: "System.Console.WriteLine(Greeting.Text + \" from B\");", items: libReference, parentDirectory: root);
+        await RunAsync(root, "new", "sln", "-n", "Apps", "--format", "sln");
+        await RunAsync(root, "sln", "Apps.sln", "add", "Lib/Lib.csproj", "AppA/AppA.csproj", "AppB/AppB.csproj");
+        return (root, a, b);
     }
 
     private static Task PublishAsync(string root) =>

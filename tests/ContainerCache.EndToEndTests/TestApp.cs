@@ -27,16 +27,7 @@ public sealed class TestApp
         string repository = name.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
         string directory = parentDirectory is null ? Path.Combine(EndToEnd.WorkDirectory, "apps", repository) : Path.Combine(parentDirectory, name);
         System.IO.Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="containercache-under-test" value="{EndToEnd.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        File.Copy(Path.Combine(EndToEnd.WorkDirectory, "nuget.config"), Path.Combine(directory, "nuget.config"));
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
