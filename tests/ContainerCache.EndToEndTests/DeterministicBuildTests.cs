@@ -105,8 +105,7 @@ public sealed class DeterministicBuildTests
         // A clean publish later, with every source touched as after a fresh clone.
         string before = File.ReadAllText(manifest);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Directory.Delete(Path.Combine(app.Directory, "bin"), recursive: true);
-        Directory.Delete(Path.Combine(app.Directory, "obj"), recursive: true);
+        app.DeleteBuildOutput();
         foreach (string file in Directory.EnumerateFiles(app.Directory, "*", SearchOption.AllDirectories))
         {
             File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
@@ -128,8 +127,7 @@ public sealed class DeterministicBuildTests
         await app.PublishAsync();
         string key = app.KeyFileKey("linux-x64");
 
-        Directory.Delete(Path.Combine(app.Directory, "bin"), recursive: true);
-        Directory.Delete(Path.Combine(app.Directory, "obj"), recursive: true);
+        app.DeleteBuildOutput();
         await app.PublishAsync();
         Assert.AreEqual(key, app.KeyFileKey("linux-x64"));
 

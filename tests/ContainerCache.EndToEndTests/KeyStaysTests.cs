@@ -14,8 +14,7 @@ public sealed class KeyStaysTests
         await app.PublishAsync();
         string key = app.KeyFileKey();
 
-        Directory.Delete(Path.Combine(app.Directory, "bin"), recursive: true);
-        Directory.Delete(Path.Combine(app.Directory, "obj"), recursive: true);
+        app.DeleteBuildOutput();
         await app.PublishAsync();
         Assert.AreEqual(key, app.KeyFileKey());
     }

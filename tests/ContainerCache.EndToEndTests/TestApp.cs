@@ -122,6 +122,13 @@ public sealed class TestApp
         return new TestApp(directory, Repository);
     }
 
+    /// <summary>Deletes bin/ and obj/: the next publish is a clean build.</summary>
+    public void DeleteBuildOutput()
+    {
+        System.IO.Directory.Delete(Path.Combine(Directory, "bin"), recursive: true);
+        System.IO.Directory.Delete(Path.Combine(Directory, "obj"), recursive: true);
+    }
+
     /// <summary>Deletes the publish directory: publishing never removes files from it by itself.</summary>
     public void DeletePublishDirectory() => System.IO.Directory.Delete(PublishDirectory(), recursive: true);
 }
