@@ -135,4 +135,18 @@ public sealed class DeterministicBuildTests
         await moved.PublishAsync();
         Assert.AreEqual(key, moved.KeyFileKey("linux-x64"));
     }
+
+    [TestMethod]
+    public async Task TrimmedSingleFile_AnotherDirectory_SameKey()
+    {
+        // The trimmer rewrites the DLL with its own PDB path; DeterministicSourcePaths makes it keep the mapped one.
+        TestApp app = TestApp.Create(
+            "Trimmed",
+            "<RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained><PublishSingleFile>true</PublishSingleFile><PublishTrimmed>true</PublishTrimmed>");
+        await app.PublishAsync();
+
+        TestApp moved = app.CopyTo(Elsewhere("Trimmed"));
+        await moved.PublishAsync();
+        Assert.AreEqual(app.KeyFileKey("linux-x64"), moved.KeyFileKey("linux-x64"));
+    }
 }
