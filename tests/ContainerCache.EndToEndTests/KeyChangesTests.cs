@@ -126,6 +126,20 @@ public sealed class KeyChangesTests
     }
 
     [TestMethod]
+    public async Task FileWrittenIntoThePublishDirectoryByATargetHookedBeforeTheKey_ChangesTheKey()
+    {
+        // The documented way for a build step that adds files to the publish output.
+        _app.Customize("""
+            <Target Name="AddNotice" AfterTargets="Publish" BeforeTargets="ContainerCacheComputeKey">
+              <WriteLinesToFile File="$(PublishDir)NOTICE.txt" Lines="notice v2" Overwrite="true" />
+            </Target>
+            """);
+        await _app.PublishAsync();
+        Assert.AreNotEqual(_baseline, _app.KeyFileKey());
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_app.PublishDirectory(), "container-cache.json")), "\"NOTICE.txt\"");
+    }
+
+    [TestMethod]
     public async Task UncommittedEditInAGitWorkingTree_ChangesTheKey()
     {
         await Git.InitAndCommitAsync(_app.Directory);
