@@ -22,6 +22,10 @@ public static class ContentNormalization
 
     private const string StaticWebAssetsEndpointsSuffix = ".staticwebassets.endpoints.json";
 
+    // Latin-1 maps each byte to one char and back, so the text round trip keeps every byte that the
+    // pattern (plain ASCII) does not replace, valid UTF-8 or not.
+    private static readonly Encoding ByteForByte = Encoding.GetEncoding(28591);
+
     private static readonly Regex LastModified = new(
         "\"Name\"\\s*:\\s*\"Last-Modified\"\\s*,\\s*\"Value\"\\s*:\\s*\"[^\"]*\"",
         RegexOptions.CultureInvariant);
@@ -38,8 +42,8 @@ public static class ContentNormalization
             throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation.");
         }
 
-        using var reader = new StreamReader(content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false);
+        using var reader = new StreamReader(content, ByteForByte, detectEncodingFromByteOrderMarks: false);
         string text = reader.ReadToEnd();
-        return Encoding.UTF8.GetBytes(LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\""));
+        return ByteForByte.GetBytes(LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\""));
     }
 }

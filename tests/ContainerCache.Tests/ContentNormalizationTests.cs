@@ -37,6 +37,18 @@ public sealed class ContentNormalizationTests
     }
 
     [TestMethod]
+    public void BytesThatAreNotValidUtf8_StillCountEachOnItsOwn()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("App.staticwebassets.endpoints.json");
+        byte[] prefix = System.Text.Encoding.UTF8.GetBytes(Manifest);
+        File.WriteAllBytes(path, [.. prefix, 0xFF]);
+        string key = KeyOf(dir.Path);
+        File.WriteAllBytes(path, [.. prefix, 0xFE]);
+        Assert.AreNotEqual(key, KeyOf(dir.Path), "Normalisation must never make two different byte sequences equal.");
+    }
+
+    [TestMethod]
     public void OnlyThatFileKind_IsNormalized()
     {
         using var dir = new TempDirectory();
