@@ -22,8 +22,6 @@ public static class BaseImage
 {
     public static readonly (string Os, string Architecture)[] LinuxAmd64AndArm64 = [("linux", "amd64"), ("linux", "arm64")];
 
-    public static readonly (string Os, string Architecture)[] LinuxAmd64 = [("linux", "amd64")];
-
     private const UnixFileMode DirectoryMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;

@@ -11,17 +11,7 @@ public static class Skopeo
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     /// <param name="platform">"os/architecture[/variant]" to pick from an index; skopeo otherwise picks the host platform.</param>
-    public static Task<JsonDocument> InspectAsync(string imageRef, string? platform = null) =>
-        RunInspectAsync(imageRef, platform, "inspect");
-
-    /// <param name="platform">"os/architecture[/variant]" to pick from an index; skopeo otherwise picks the host platform.</param>
-    public static Task<JsonDocument> InspectConfigAsync(string imageRef, string? platform = null) =>
-        RunInspectAsync(imageRef, platform, "inspect", "--config");
-
-    public static Task<JsonDocument> InspectRawAsync(string imageRef) =>
-        RunInspectAsync(imageRef, null, "inspect", "--raw");
-
-    private static async Task<JsonDocument> RunInspectAsync(string imageRef, string? platform, params string[] command)
+    public static async Task<JsonDocument> InspectAsync(string imageRef, string? platform = null)
     {
         var arguments = new List<string>();
         if (platform is not null)
@@ -39,7 +29,7 @@ public static class Skopeo
             }
         }
 
-        arguments.AddRange(command);
+        arguments.Add("inspect");
         arguments.AddRange(["--tls-verify=false", "docker://" + imageRef]);
         string stdout = await RunAsync(arguments).ConfigureAwait(false);
         return JsonDocument.Parse(stdout);
