@@ -22,5 +22,9 @@ public static class DiagnosticCodes
     public const string InvalidPropertyValue = "CONTAINERCACHE1003";
     public const string InvalidTag = "CONTAINERCACHE1004";
     public const string KeyFileUnwritable = "CONTAINERCACHE1005";
+    public const string ImageKeyMismatch = "CONTAINERCACHE1006";
+    public const string ImageUnreadable = "CONTAINERCACHE1007";
     public const string LabelsDisabled = "CONTAINERCACHE2001";
+    public const string BaseImageUnresolved = "CONTAINERCACHE2002";
+    public const string CacheLookupFailed = "CONTAINERCACHE2003";
 }

@@ -13,13 +13,21 @@ public static class KeyFile
 {
     public const int SchemaVersion = 1;
 
-    public static string Serialize(ContentKey key)
+    /// <param name="baseImage">The base image reference the key was computed with, if any.</param>
+    /// <param name="baseImageDigest">The digest the base image resolved to, or null when it was keyed by reference only.</param>
+    public static string Serialize(ContentKey key, string? baseImage = null, string? baseImageDigest = null)
     {
         var json = new StringBuilder();
         json.Append("{\n");
         json.Append("  \"schemaVersion\": ").Append(SchemaVersion).Append(",\n");
         json.Append("  \"key\": ").Append(Quote(key.Key)).Append(",\n");
         json.Append("  \"keyFormatVersion\": ").Append(ContentKey.FormatVersion).Append(",\n");
+        if (!string.IsNullOrEmpty(baseImage))
+        {
+            json.Append("  \"baseImage\": { \"name\": ").Append(Quote(baseImage!))
+                .Append(", \"digest\": ").Append(baseImageDigest is null ? "null" : Quote(baseImageDigest)).Append(" },\n");
+        }
+
         json.Append("  \"fileCount\": ").Append(key.FileCount).Append(",\n");
         json.Append("  \"totalBytes\": ").Append(key.TotalBytes.ToString(CultureInfo.InvariantCulture)).Append(",\n");
         json.Append("  \"files\": [");
@@ -136,32 +144,5 @@ public static class KeyFile
         _ => "directoryLink",
     };
 
-    private static string Quote(string value)
-    {
-        var quoted = new StringBuilder(value.Length + 2).Append('"');
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': quoted.Append("\\\""); break;
-                case '\\': quoted.Append("\\\\"); break;
-                case '\n': quoted.Append("\\n"); break;
-                case '\r': quoted.Append("\\r"); break;
-                case '\t': quoted.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        quoted.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return quoted.Append('"').ToString();
-    }
+    private static string Quote(string value) => Json.Quote(value);
 }

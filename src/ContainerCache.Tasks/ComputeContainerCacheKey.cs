@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 
 namespace ContainerCache.Tasks;
@@ -20,6 +21,16 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     public string KeyFile { get; set; } = "";
 
     public string TagPrefix { get; set; } = "";
+
+    /// <summary>
+    /// Resolve a base image given by tag to its digest at its registry, so that a base re-pushed
+    /// under the same tag gives another key. When the registry cannot answer: a warning, and the
+    /// key is computed from the reference.
+    /// </summary>
+    public bool ResolveBaseImage { get; set; }
+
+    /// <summary>The registry images are pushed to: when the base is there too, the SDK's push credentials apply.</summary>
+    public string OutputRegistry { get; set; } = "";
 
     public string BaseRegistry { get; set; } = "";
     public string BaseImageName { get; set; } = "";
@@ -54,6 +65,10 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     [Output]
     public string Tag { get; private set; } = "";
 
+    /// <summary>The base image's digest that went into the key: given, resolved, or empty.</summary>
+    [Output]
+    public string BaseDigest { get; private set; } = "";
+
     protected override void ExecuteCore()
     {
         LogInput(nameof(PublishDirectory), PublishDirectory);
@@ -67,12 +82,13 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
         }
 
+        string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
         var settings = new ImageSettings
         {
             BaseRegistry = BaseRegistry,
             BaseRepository = BaseImageName,
             BaseTag = BaseImageTag,
-            BaseDigest = BaseImageDigest,
+            BaseDigest = baseDigest,
             RuntimeIdentifier = ContainerRuntimeIdentifier,
             ImageFormat = ImageFormat,
             WorkingDirectory = WorkingDirectory,
@@ -93,11 +109,13 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         var stopwatch = Stopwatch.StartNew();
         ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile);
-        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, ContainerCache.KeyFile.Serialize(key));
+        string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
+        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, ContainerCache.KeyFile.Serialize(key, baseImage, baseDigest.Length == 0 ? null : baseDigest));
         stopwatch.Stop();
 
         Key = key.Key;
         Tag = TagPrefix + key.Key;
+        BaseDigest = baseDigest;
         Log.LogMessage(
             MessageImportance.High,
             "ContainerCache: key {0} ({1} files, {2}, {3} ms){4}",
@@ -107,6 +125,33 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             stopwatch.ElapsedMilliseconds,
             string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier);
         Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
+    }
+
+    private string ResolveBaseDigest()
+    {
+        if (BaseRegistry.Length == 0 || BaseImageName.Length == 0)
+        {
+            return "";
+        }
+
+        string reference = BaseImageTag.Length == 0 ? "latest" : BaseImageTag;
+        string image = $"{BaseRegistry}/{BaseImageName}:{reference}";
+        RegistryUse use = string.Equals(BaseRegistry, OutputRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryUse.PullFromOutput : RegistryUse.Pull;
+        try
+        {
+            using RegistryClient client = CreateRegistryClient(BaseRegistry, use);
+            Manifest manifest = client.GetManifestAsync(BaseImageName, reference).GetAwaiter().GetResult()
+                ?? throw new RegistryException($"{BaseRegistry} has no image {BaseImageName}:{reference}");
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", image, manifest.Digest);
+            return manifest.Digest;
+        }
+        catch (RegistryException e)
+        {
+            LogWarning(
+                DiagnosticCodes.BaseImageUnresolved,
+                $"The base image {image} could not be resolved to a digest, so the key covers its name only, and a base re-pushed under the same tag would not change it: {e.Message}");
+            return "";
+        }
     }
 
     private static string[] Specs(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();

@@ -1,3 +1,6 @@
+using System;
+using System.Globalization;
+using ContainerCache.Registry;
 using Microsoft.Build.Utilities;
 
 namespace ContainerCache.Tasks;
@@ -22,7 +25,33 @@ public abstract class ContainerCacheTask : Task
         return !Log.HasLoggedErrors;
     }
 
+    /// <summary>The bound, in seconds, on each request to a registry (ContainerCacheRegistryTimeout).</summary>
+    public string RegistryTimeout { get; set; } = "";
+
     protected abstract void ExecuteCore();
+
+    protected void LogWarning(string code, string message) =>
+        Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, message);
+
+    protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
+        new(registry, new RegistryClientOptions { Timeout = ParseTimeout(), Use = use });
+
+    private TimeSpan ParseTimeout()
+    {
+        if (RegistryTimeout.Length == 0)
+        {
+            return RegistryClientOptions.DefaultTimeout;
+        }
+
+        if (!double.TryParse(RegistryTimeout, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds <= 0 || seconds > 600)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.InvalidPropertyValue,
+                $"ContainerCacheRegistryTimeout is '{RegistryTimeout}'; it must be a number of seconds greater than 0 and at most 600.");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
 
     /// <summary>Logs an input at low importance, like MinVer: <c>ContainerCache: [input] Name=value</c>.</summary>
     protected void LogInput(string name, string value) =>

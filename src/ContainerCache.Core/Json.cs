@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace ContainerCache;
+
+/// <summary>
+/// A small, strict JSON reader and string quoter, enough for registry manifests, image configs,
+/// docker config files and key files, with no dependency that .NET Framework MSBuild lacks.
+/// Objects read as <see cref="Dictionary{TKey, TValue}"/> (string to object?), arrays as
+/// <see cref="List{T}"/> of object?, strings as string, numbers as double, true/false as bool.
+/// </summary>
+public static class Json
+{
+    private const int MaxDepth = 64;
+
+    /// <exception cref="FormatException">The text is not one well-formed JSON value.</exception>
+    public static object? Parse(string text)
+    {
+        var reader = new Reader(text);
+        object? value = reader.ReadValue(0);
+        reader.SkipWhitespace();
+        if (!reader.AtEnd)
+        {
+            throw reader.Error("text after the JSON value");
+        }
+
+        return value;
+    }
+
+    /// <summary>Parses the text as a JSON object, or returns null when it is not one.</summary>
+    public static Dictionary<string, object?>? TryParseObject(string text)
+    {
+        try
+        {
+            return Parse(text) as Dictionary<string, object?>;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The string at a path of object members, or null when any step is missing or of another type.</summary>
+    public static string? GetString(object? node, params string[] path) => Get(node, path) as string;
+
+    /// <summary>The object at a path of object members, or null.</summary>
+    public static Dictionary<string, object?>? GetObject(object? node, params string[] path) => Get(node, path) as Dictionary<string, object?>;
+
+    /// <summary>The array at a path of object members, or null.</summary>
+    public static List<object?>? GetArray(object? node, params string[] path) => Get(node, path) as List<object?>;
+
+    private static object? Get(object? node, string[] path)
+    {
+        foreach (string name in path)
+        {
+            if (node is not Dictionary<string, object?> obj || !obj.TryGetValue(name, out node))
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+
+    /// <summary>A JSON string literal for the value.</summary>
+    public static string Quote(string value)
+    {
+        var quoted = new StringBuilder(value.Length + 2).Append('"');
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': quoted.Append("\\\""); break;
+                case '\\': quoted.Append("\\\\"); break;
+                case '\n': quoted.Append("\\n"); break;
+                case '\r': quoted.Append("\\r"); break;
+                case '\t': quoted.Append("\\t"); break;
+                default:
+                    if (c < 0x20)
+                    {
+                        quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        quoted.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return quoted.Append('"').ToString();
+    }
+
+    private sealed class Reader
+    {
+        private readonly string _text;
+        private int _position;
+
+        public Reader(string text) => _text = text;
+
+        public bool AtEnd => _position >= _text.Length;
+
+        public object? ReadValue(int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw Error("nesting deeper than " + MaxDepth);
+            }
+
+            SkipWhitespace();
+            if (AtEnd)
+            {
+                throw Error("unexpected end");
+            }
+
+            char c = _text[_position];
+            switch (c)
+            {
+                case '{': return ReadObject(depth);
+                case '[': return ReadArray(depth);
+                case '"': return ReadString();
+                case 't': return ReadLiteral("true", true);
+                case 'f': return ReadLiteral("false", false);
+                case 'n': return ReadLiteral("null", null);
+                default:
+                    if (c == '-' || (c >= '0' && c <= '9'))
+                    {
+                        return ReadNumber();
+                    }
+
+                    throw Error($"unexpected '{c}'");
+            }
+        }
+
+        private Dictionary<string, object?> ReadObject(int depth)
+        {
+            var obj = new Dictionary<string, object?>(StringComparer.Ordinal);
+            _position++;
+            SkipWhitespace();
+            if (TryConsume('}'))
+            {
+                return obj;
+            }
+
+            while (true)
+            {
+                SkipWhitespace();
+                if (AtEnd || _text[_position] != '"')
+                {
+                    throw Error("expected a member name");
+                }
+
+                string name = ReadString();
+                SkipWhitespace();
+                Expect(':');
+                obj[name] = ReadValue(depth + 1);
+                SkipWhitespace();
+                if (TryConsume('}'))
+                {
+                    return obj;
+                }
+
+                Expect(',');
+            }
+        }
+
+        private List<object?> ReadArray(int depth)
+        {
+            var array = new List<object?>();
+            _position++;
+            SkipWhitespace();
+            if (TryConsume(']'))
+            {
+                return array;
+            }
+
+            while (true)
+            {
+                array.Add(ReadValue(depth + 1));
+                SkipWhitespace();
+                if (TryConsume(']'))
+                {
+                    return array;
+                }
+
+                Expect(',');
+            }
+        }
+
+        private string ReadString()
+        {
+            _position++;
+            var value = new StringBuilder();
+            while (true)
+            {
+                if (AtEnd)
+                {
+                    throw Error("unterminated string");
+                }
+
+                char c = _text[_position++];
+                if (c == '"')
+                {
+                    return value.ToString();
+                }
+
+                if (c < 0x20)
+                {
+                    throw Error("control character in a string");
+                }
+
+                if (c != '\\')
+                {
+                    value.Append(c);
+                    continue;
+                }
+
+                if (AtEnd)
+                {
+                    throw Error("unterminated escape");
+                }
+
+                char escape = _text[_position++];
+                switch (escape)
+                {
+                    case '"': value.Append('"'); break;
+                    case '\\': value.Append('\\'); break;
+                    case '/': value.Append('/'); break;
+                    case 'b': value.Append('\b'); break;
+                    case 'f': value.Append('\f'); break;
+                    case 'n': value.Append('\n'); break;
+                    case 'r': value.Append('\r'); break;
+                    case 't': value.Append('\t'); break;
+                    case 'u':
+                        if (_position + 4 > _text.Length
+                            || !int.TryParse(_text.Substring(_position, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
+                        {
+                            throw Error("bad \\u escape");
+                        }
+
+                        value.Append((char)code);
+                        _position += 4;
+                        break;
+                    default:
+                        throw Error($"bad escape '\\{escape}'");
+                }
+            }
+        }
+
+        private double ReadNumber()
+        {
+            int start = _position;
+            while (!AtEnd && "+-0123456789.eE".IndexOf(_text[_position]) >= 0)
+            {
+                _position++;
+            }
+
+            string number = _text.Substring(start, _position - start);
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            {
+                throw Error($"bad number '{number}'");
+            }
+
+            return value;
+        }
+
+        private object? ReadLiteral(string literal, object? value)
+        {
+            if (string.CompareOrdinal(_text, _position, literal, 0, literal.Length) != 0)
+            {
+                throw Error("unexpected literal");
+            }
+
+            _position += literal.Length;
+            return value;
+        }
+
+        public void SkipWhitespace()
+        {
+            while (!AtEnd && (_text[_position] == ' ' || _text[_position] == '\t' || _text[_position] == '\n' || _text[_position] == '\r'))
+            {
+                _position++;
+            }
+        }
+
+        private bool TryConsume(char c)
+        {
+            if (!AtEnd && _text[_position] == c)
+            {
+                _position++;
+                return true;
+            }
+
+            return false;
+        }
+
+        private void Expect(char c)
+        {
+            if (!TryConsume(c))
+            {
+                throw Error($"expected '{c}'");
+            }
+        }
+
+        public FormatException Error(string what) => new($"Not valid JSON at character {_position}: {what}.");
+    }
+}

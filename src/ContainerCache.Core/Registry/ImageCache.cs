@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+
+namespace ContainerCache.Registry;
+
+/// <summary>An image found in a registry or an archive: its manifest and its config.</summary>
+public sealed class StoredImage
+{
+    public StoredImage(Manifest manifest, byte[] config)
+    {
+        Manifest = manifest;
+        Config = config;
+        ConfigJson = Json.TryParseObject(Encoding.UTF8.GetString(config))
+            ?? throw new RegistryException($"The config of image {manifest.Digest} is not a JSON object.");
+    }
+
+    public Manifest Manifest { get; }
+    public byte[] Config { get; }
+    public Dictionary<string, object?> ConfigJson { get; }
+
+    public string ConfigText => Encoding.UTF8.GetString(Config);
+
+    /// <summary>The value of the label <c>dev.containercache.key</c>, or null when the image has none.</summary>
+    public string? Key => Json.GetString(ConfigJson, "config", "Labels", ImageSettings.KeyLabel);
+
+    /// <summary>The platform as <c>os/architecture[/variant]</c>.</summary>
+    public string Platform =>
+        Json.GetString(ConfigJson, "os") + "/" + Json.GetString(ConfigJson, "architecture")
+        + (Json.GetString(ConfigJson, "variant") is { Length: > 0 } variant ? "/" + variant : "");
+
+    /// <summary>The digest of the config blob the manifest names.</summary>
+    public static string? ConfigDigest(Manifest manifest) => Json.GetString(manifest.Json, "config", "digest");
+}
+
+/// <summary>The answer of a cache lookup: a hit with the image, or a miss with the reason.</summary>
+public sealed class CacheLookup
+{
+    private CacheLookup(StoredImage? image, string reason)
+    {
+        Image = image;
+        Reason = reason;
+    }
+
+    public bool IsHit => Image is not null;
+    public StoredImage? Image { get; }
+    public string Reason { get; }
+
+    /// <summary>The key of the image found under the key tag when it was not this key's, else null.</summary>
+    public string? OtherKey { get; private set; }
+
+    public static CacheLookup Hit(StoredImage image) => new(image, "");
+    public static CacheLookup Miss(string reason, string? otherKey = null) => new(null, reason) { OtherKey = otherKey };
+}
+
+/// <summary>
+/// The registry as a cache: an image is reused only when the manifest under the key's tag exists
+/// and its config carries the key label with this very key. A tag alone is never trusted.
+/// </summary>
+public static class ImageCache
+{
+    /// <summary>The most platform images of an index that <see cref="ReadImagesAsync"/> reads.</summary>
+    public const int MaxPlatformImages = 32;
+
+    /// <exception cref="RegistryException">The registry could not answer the question.</exception>
+    public static async Task<CacheLookup> LookupAsync(RegistryClient client, string repository, string keyTag, string key)
+    {
+        Manifest? manifest = await client.GetManifestAsync(repository, keyTag).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            return CacheLookup.Miss($"{client.Registry}/{repository} has no tag {keyTag}");
+        }
+
+        if (manifest.IsIndex)
+        {
+            return CacheLookup.Miss($"{client.Registry}/{repository}:{keyTag} is an image index, not one image");
+        }
+
+        StoredImage image = await ReadImageAsync(client, repository, manifest).ConfigureAwait(false);
+        if (image.Key is null)
+        {
+            return CacheLookup.Miss($"{client.Registry}/{repository}:{keyTag} exists but has no {ImageSettings.KeyLabel} label, so it is not trusted");
+        }
+
+        if (image.Key != key)
+        {
+            return CacheLookup.Miss($"{client.Registry}/{repository}:{keyTag} exists but is labelled with the key {image.Key}, not {key}", image.Key);
+        }
+
+        return CacheLookup.Hit(image);
+    }
+
+    /// <summary>Reads the image a manifest names, or, for an index, each platform image it lists.</summary>
+    public static async Task<IReadOnlyList<StoredImage>> ReadImagesAsync(RegistryClient client, string repository, Manifest manifest)
+    {
+        if (!manifest.IsIndex)
+        {
+            return new[] { await ReadImageAsync(client, repository, manifest).ConfigureAwait(false) };
+        }
+
+        var images = new List<StoredImage>();
+        foreach (object? entry in (Json.GetArray(manifest.Json, "manifests") ?? new List<object?>()).Take(MaxPlatformImages))
+        {
+            string? digest = Json.GetString(entry, "digest");
+            Manifest? platform = digest is null ? null : await client.GetManifestAsync(repository, digest).ConfigureAwait(false);
+            if (platform is not null && !platform.IsIndex && StoredImage.ConfigDigest(platform) is not null)
+            {
+                images.Add(await ReadImageAsync(client, repository, platform).ConfigureAwait(false));
+            }
+        }
+
+        return images;
+    }
+
+    /// <summary>Points every tag at the image; the repository already holds its blobs.</summary>
+    public static async Task TagAsync(RegistryClient client, string repository, StoredImage image, IEnumerable<string> tags)
+    {
+        foreach (string tag in tags.Distinct(StringComparer.Ordinal))
+        {
+            await client.PutManifestAsync(repository, tag, image.Manifest).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<StoredImage> ReadImageAsync(RegistryClient client, string repository, Manifest manifest)
+    {
+        string configDigest = StoredImage.ConfigDigest(manifest)
+            ?? throw new RegistryException($"The manifest {manifest.Digest} in {client.Registry}/{repository} names no config.");
+        byte[] config = await client.GetBlobAsync(repository, configDigest).ConfigureAwait(false);
+        return new StoredImage(manifest, config);
+    }
+}

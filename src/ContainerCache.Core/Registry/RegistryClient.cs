@@ -1,0 +1,505 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ContainerCache.Registry;
+
+/// <summary>A registry answered, but not in a way the cache can use. The message names no secret.</summary>
+public sealed class RegistryException : Exception
+{
+    public RegistryException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>A manifest as the registry served it: its bytes, media type and digest (checked against the bytes).</summary>
+public sealed class Manifest
+{
+    public Manifest(byte[] content, string mediaType, string digest)
+    {
+        Content = content;
+        MediaType = mediaType;
+        Digest = digest;
+        Json = ContainerCache.Json.TryParseObject(Encoding.UTF8.GetString(content))
+            ?? throw new RegistryException("The registry served a manifest that is not a JSON object.");
+    }
+
+    public byte[] Content { get; }
+    public string MediaType { get; }
+    public string Digest { get; }
+    public Dictionary<string, object?> Json { get; }
+
+    public bool IsIndex => MediaType is MediaTypes.OciIndex or MediaTypes.DockerManifestList;
+
+    public string Text => Encoding.UTF8.GetString(Content);
+}
+
+public static class MediaTypes
+{
+    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
+    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
+    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+
+    public static readonly string[] All = { OciManifest, OciIndex, DockerManifest, DockerManifestList };
+}
+
+/// <summary>
+/// A minimal client of the OCI distribution API, with the .NET SDK's rules: plain HTTP only for
+/// localhost and the registries in <c>DOTNET_CONTAINER_INSECURE_REGISTRIES</c>; anonymous access,
+/// then basic credentials or a bearer token from the registry's token service. Every request
+/// is bounded by <see cref="RegistryClientOptions.Timeout"/>.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private const int MaxManifestBytes = 4 * 1024 * 1024;
+    private const int MaxBlobBytes = 8 * 1024 * 1024;
+
+    private readonly HttpClient _http;
+    private readonly RegistryClientOptions _options;
+    private readonly Lazy<RegistryCredentials?> _credentials;
+    private readonly Dictionary<string, AuthenticationHeaderValue> _authorizations = new(StringComparer.Ordinal);
+    private Uri _baseUri;
+    private bool _httpFallbackAllowed;
+
+    public RegistryClient(string registry, RegistryClientOptions? options = null)
+    {
+        Registry = registry;
+        _options = options ?? new RegistryClientOptions();
+        _credentials = new Lazy<RegistryCredentials?>(() => _options.Credentials.Find(registry, _options.Use));
+
+        // Like the SDK: HTTPS first; for localhost and the listed insecure registries, any
+        // certificate is accepted and a registry that does not speak TLS is spoken to in plain HTTP.
+        bool insecure = IsLocalhost(registry) || IsInsecure(registry, _options.Environment);
+        HttpMessageHandler handler = _options.Handler ?? CreateHandler(acceptAnyCertificate: insecure);
+        _http = new HttpClient(handler, disposeHandler: _options.Handler is null) { Timeout = _options.Timeout };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ContainerCache", "1.0"));
+
+        string host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
+        _baseUri = new Uri("https://" + host + "/");
+        _httpFallbackAllowed = insecure;
+    }
+
+    public string Registry { get; }
+
+    /// <summary>Where credentials came from, if any were used; never the secret.</summary>
+    public string? CredentialSource => _credentials.IsValueCreated ? _credentials.Value?.Source : null;
+
+    /// <summary>Gets a manifest by tag or digest; null when the registry has none under that reference.</summary>
+    public async Task<Manifest?> GetManifestAsync(string repository, string reference)
+    {
+        using HttpResponseMessage response = await SendAsync(
+            repository,
+            "pull",
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{reference}");
+                foreach (string type in MediaTypes.All)
+                {
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+                }
+
+                return request;
+            }).ConfigureAwait(false);
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        EnsureSuccess(response, $"reading the manifest {repository}:{reference}");
+        byte[] content = await ReadBoundedAsync(response, MaxManifestBytes).ConfigureAwait(false);
+        string digest = Sha256Digest(content);
+        string? served = response.Headers.TryGetValues("Docker-Content-Digest", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+        if ((served is not null && served != digest) || (ImageReference.IsDigest(reference) && reference != digest))
+        {
+            throw new RegistryException($"{Registry} served a manifest for {repository}:{reference} whose bytes do not match its digest.");
+        }
+
+        string mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
+        var manifest = new Manifest(content, mediaType, digest);
+        string? declared = Json.GetString(manifest.Json, "mediaType");
+        if (!MediaTypes.All.Contains(mediaType) && declared is not null && MediaTypes.All.Contains(declared))
+        {
+            manifest = new Manifest(content, declared, digest);
+        }
+
+        if (!MediaTypes.All.Contains(manifest.MediaType))
+        {
+            throw new RegistryException($"{Registry} served {repository}:{reference} as '{mediaType}', which is not an image manifest or index.");
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Gets a small blob, such as an image config, and checks it against its digest.</summary>
+    public async Task<byte[]> GetBlobAsync(string repository, string digest)
+    {
+        if (!ImageReference.IsDigest(digest))
+        {
+            throw new RegistryException($"'{digest}' is not a sha256 digest.");
+        }
+
+        using HttpResponseMessage response = await SendAsync(
+            repository,
+            "pull",
+            () => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{digest}")).ConfigureAwait(false);
+        EnsureSuccess(response, $"reading the blob {digest} of {repository}");
+        byte[] content = await ReadBoundedAsync(response, MaxBlobBytes).ConfigureAwait(false);
+        if (Sha256Digest(content) != digest)
+        {
+            throw new RegistryException($"{Registry} served a blob of {repository} whose bytes do not match its digest {digest}.");
+        }
+
+        return content;
+    }
+
+    /// <summary>Points a tag at a manifest whose blobs the repository already holds: no blob moves.</summary>
+    public async Task PutManifestAsync(string repository, string tag, Manifest manifest)
+    {
+        using HttpResponseMessage response = await SendAsync(
+            repository,
+            "pull,push",
+            () =>
+            {
+                var content = new ByteArrayContent(manifest.Content);
+                content.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
+                return new HttpRequestMessage(HttpMethod.Put, $"v2/{repository}/manifests/{tag}") { Content = content };
+            }).ConfigureAwait(false);
+        EnsureSuccess(response, $"tagging {repository}:{tag}");
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public static string Sha256Digest(byte[] content)
+    {
+        using var sha = SHA256.Create();
+        return "sha256:" + ContentKey.Hex(sha.ComputeHash(content));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string repository, string actions, Func<HttpRequestMessage> create)
+    {
+        string scope = $"repository:{repository}:{actions}";
+        HttpResponseMessage response = await SendOnceAsync(scope, create).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        AuthenticationHeaderValue? challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
+        AuthenticationHeaderValue? authorization = challenge is null ? null : await AuthorizeAsync(challenge, scope).ConfigureAwait(false);
+        if (authorization is null)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        _authorizations[scope] = authorization;
+        return await SendOnceAsync(scope, create).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(string scope, Func<HttpRequestMessage> create)
+    {
+        while (true)
+        {
+            using HttpRequestMessage request = create();
+            request.RequestUri = new Uri(_baseUri, request.RequestUri!);
+            if (_authorizations.TryGetValue(scope, out AuthenticationHeaderValue? authorization))
+            {
+                request.Headers.Authorization = authorization;
+            }
+
+            try
+            {
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (_httpFallbackAllowed)
+            {
+                // An insecure registry that does not speak TLS: the SDK falls back to plain HTTP too.
+                _httpFallbackAllowed = false;
+                _baseUri = new UriBuilder(_baseUri) { Scheme = "http", Port = HasPort(Registry) ? _baseUri.Port : 80 }.Uri;
+                GC.KeepAlive(e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RegistryException($"{Registry} cannot be reached: {Describe(e)}", e);
+            }
+            catch (TaskCanceledException e)
+            {
+                throw new RegistryException($"{Registry} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
+            }
+        }
+    }
+
+    private async Task<AuthenticationHeaderValue?> AuthorizeAsync(AuthenticationHeaderValue challenge, string scope)
+    {
+        RegistryCredentials? credentials = _credentials.Value;
+        if (string.Equals(challenge.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return credentials is null || credentials.Username.Length == 0 ? null : BasicAuthorization(credentials);
+        }
+
+        if (!string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        Dictionary<string, string> parameters = ParseChallenge(challenge.Parameter ?? "");
+        if (!parameters.TryGetValue("realm", out string? realm) || !Uri.TryCreate(realm, UriKind.Absolute, out Uri? realmUri))
+        {
+            throw new RegistryException($"{Registry} asked for a bearer token without a usable realm.");
+        }
+
+        parameters.TryGetValue("service", out string? service);
+        if (parameters.TryGetValue("scope", out string? asked) && asked.Length > 0)
+        {
+            scope = asked;
+        }
+
+        string token = await RequestTokenAsync(realmUri, service, scope, credentials).ConfigureAwait(false);
+        return new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    private async Task<string> RequestTokenAsync(Uri realm, string? service, string scope, RegistryCredentials? credentials)
+    {
+        // As the SDK: an identity token is exchanged by POST; otherwise GET with basic credentials,
+        // then, if the token service refuses that, POST them as a password grant.
+        if (credentials?.IdentityToken is { Length: > 0 } refreshToken)
+        {
+            return await PostTokenRequestAsync(realm, service, scope, "refresh_token", new KeyValuePair<string, string>("refresh_token", refreshToken)).ConfigureAwait(false);
+        }
+
+        string query = "scope=" + Uri.EscapeDataString(scope) + (service is null ? "" : "&service=" + Uri.EscapeDataString(service));
+        var get = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(realm) { Query = (realm.Query.Length > 1 ? realm.Query.Substring(1) + "&" : "") + query }.Uri);
+        bool hasPassword = credentials is not null && credentials.Username.Length > 0;
+        if (hasPassword)
+        {
+            get.Headers.Authorization = BasicAuthorization(credentials!);
+        }
+
+        using HttpResponseMessage response = await SendTokenRequestAsync(get).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode && hasPassword && (int)response.StatusCode < 500)
+        {
+            return await PostTokenRequestAsync(
+                realm, service, scope, "password", new KeyValuePair<string, string>("username", credentials!.Username), new KeyValuePair<string, string>("password", credentials.Password)).ConfigureAwait(false);
+        }
+
+        return await ReadTokenAsync(response).ConfigureAwait(false);
+    }
+
+    private async Task<string> PostTokenRequestAsync(Uri realm, string? service, string scope, string grant, params KeyValuePair<string, string>[] fields)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", grant), new("client_id", "ContainerCache"), new("scope", scope) };
+        if (service is not null)
+        {
+            form.Add(new("service", service));
+        }
+
+        form.AddRange(fields);
+        using HttpResponseMessage response = await SendTokenRequestAsync(
+            new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) }).ConfigureAwait(false);
+        return await ReadTokenAsync(response).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendTokenRequestAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            try
+            {
+                return await _http.SendAsync(request).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RegistryException($"The token service of {Registry} cannot be reached: {Describe(e)}", e);
+            }
+            catch (TaskCanceledException e)
+            {
+                throw new RegistryException($"The token service of {Registry} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
+            }
+        }
+    }
+
+    private async Task<string> ReadTokenAsync(HttpResponseMessage response)
+    {
+        EnsureSuccess(response, "getting a token");
+        byte[] body = await ReadBoundedAsync(response, MaxManifestBytes).ConfigureAwait(false);
+        Dictionary<string, object?>? answer = Json.TryParseObject(Encoding.UTF8.GetString(body));
+        string? token = Json.GetString(answer, "token") ?? Json.GetString(answer, "access_token");
+        return string.IsNullOrEmpty(token)
+            ? throw new RegistryException($"The token service of {Registry} answered without a token.")
+            : token!;
+    }
+
+    private static AuthenticationHeaderValue BasicAuthorization(RegistryCredentials credentials) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials.Username + ":" + credentials.Password)));
+
+    /// <summary>Parses <c>realm="...",service="...",scope="..."</c>; values may hold commas inside quotes.</summary>
+    internal static Dictionary<string, string> ParseChallenge(string parameter)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        int i = 0;
+        while (i < parameter.Length)
+        {
+            while (i < parameter.Length && (parameter[i] == ',' || parameter[i] == ' '))
+            {
+                i++;
+            }
+
+            int equals = parameter.IndexOf('=', i);
+            if (equals < 0)
+            {
+                break;
+            }
+
+            string name = parameter.Substring(i, equals - i).Trim();
+            i = equals + 1;
+            var value = new StringBuilder();
+            if (i < parameter.Length && parameter[i] == '"')
+            {
+                i++;
+                while (i < parameter.Length && parameter[i] != '"')
+                {
+                    if (parameter[i] == '\\' && i + 1 < parameter.Length)
+                    {
+                        i++;
+                    }
+
+                    value.Append(parameter[i++]);
+                }
+
+                i++;
+            }
+            else
+            {
+                while (i < parameter.Length && parameter[i] != ',')
+                {
+                    value.Append(parameter[i++]);
+                }
+            }
+
+            result[name] = value.ToString().Trim();
+        }
+
+        return result;
+    }
+
+    private void EnsureSuccess(HttpResponseMessage response, string doing)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        int status = (int)response.StatusCode;
+        string hint = status switch
+        {
+            401 => _credentials.Value is null ? " (no credentials found for it)" : $" (with {_credentials.Value})",
+            403 => " (access denied)",
+            _ => "",
+        };
+        throw new RegistryException($"{Registry} answered {status} {response.ReasonPhrase} while {doing}{hint}.");
+    }
+
+    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit)
+    {
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw new RegistryException($"{Registry} answered with {response.Content.Headers.ContentLength} bytes, more than the {limit} expected.");
+        }
+
+        try
+        {
+            using Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            var buffer = new MemoryStream();
+            byte[] chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new RegistryException($"{Registry} answered with more than the {limit} bytes expected.");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new RegistryException($"{Registry} broke off its answer: {Describe(e)}", e);
+        }
+        catch (TaskCanceledException e)
+        {
+            throw new RegistryException($"{Registry} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
+        }
+    }
+
+    private static string Describe(Exception e) => e.InnerException is { } inner ? e.Message + " " + inner.Message : e.Message;
+
+    private static HttpMessageHandler CreateHandler(bool acceptAnyCertificate)
+    {
+        var handler = new HttpClientHandler { UseProxy = true };
+        if (acceptAnyCertificate)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+        }
+
+        return handler;
+    }
+
+    /// <summary>The SDK talks plain HTTP to localhost without being told.</summary>
+    public static bool IsLocalhost(string registry) =>
+        HostName(registry).Equals("localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the registry is listed in DOTNET_CONTAINER_INSECURE_REGISTRIES (separated by ';').</summary>
+    public static bool IsInsecure(string registry, Func<string, string?> environment)
+    {
+        string? list = environment("DOTNET_CONTAINER_INSECURE_REGISTRIES");
+        return list is not null && list.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries)
+            .Any(r => string.Equals(r.Trim(), registry, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool HasPort(string registry) => registry.Length > HostName(registry).Length + (registry.StartsWith("[", StringComparison.Ordinal) ? 2 : 0);
+
+    private static string HostName(string registry)
+    {
+        if (registry.StartsWith("[", StringComparison.Ordinal))
+        {
+            int close = registry.IndexOf(']');
+            return close > 0 ? registry.Substring(1, close - 1) : registry;
+        }
+
+        int colon = registry.IndexOf(':');
+        return colon < 0 ? registry : registry.Substring(0, colon);
+    }
+}
+
+/// <summary>How a <see cref="RegistryClient"/> behaves; defaults match the SDK's environment.</summary>
+public sealed class RegistryClientOptions
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The bound on each request, from sending it to the end of its answer.</summary>
+    public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>What the registry is used for, which decides the SDK environment variables that give credentials.</summary>
+    public RegistryUse Use { get; set; } = RegistryUse.Pull;
+
+    public Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
+
+    public CredentialStore Credentials { get; set; } = new CredentialStore();
+
+    /// <summary>For tests: the HTTP handler to send through.</summary>
+    public HttpMessageHandler? Handler { get; set; }
+}

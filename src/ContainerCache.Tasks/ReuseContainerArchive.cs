@@ -1,0 +1,87 @@
+using System;
+using System.IO;
+using System.Linq;
+using ContainerCache.Registry;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace ContainerCache.Tasks;
+
+/// <summary>
+/// For ContainerArchiveOutputPath: when the archive already holds an image with this key under
+/// every requested name, it is left as it is and returned as the SDK would have returned it.
+/// </summary>
+public sealed class ReuseContainerArchive : ContainerCacheTask
+{
+    [Required]
+    public string ArchiveOutputPath { get; set; } = "";
+
+    [Required]
+    public string Repository { get; set; } = "";
+
+    [Required]
+    public string Key { get; set; } = "";
+
+    public ITaskItem[] Tags { get; set; } = Array.Empty<ITaskItem>();
+
+    [Output]
+    public bool Hit { get; private set; }
+
+    [Output]
+    public string ManifestDigest { get; private set; } = "";
+
+    [Output]
+    public string Manifest { get; private set; } = "";
+
+    [Output]
+    public string Configuration { get; private set; } = "";
+
+    [Output]
+    public string MediaType { get; private set; } = "";
+
+    [Output]
+    public ITaskItem[] Names { get; private set; } = Array.Empty<ITaskItem>();
+
+    protected override void ExecuteCore()
+    {
+        string path = ImageArchive.ResolvePath(ArchiveOutputPath, Repository);
+        if (!File.Exists(path))
+        {
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: miss: no archive at {0} yet; writing it.", path);
+            return;
+        }
+
+        ArchivedImage? archived;
+        try
+        {
+            archived = ImageArchive.Read(path);
+        }
+        catch (RegistryException e)
+        {
+            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} cannot be read ({1}); writing it anew.", path, e.Message);
+            return;
+        }
+
+        string[] names = Tags.Select(t => Repository + ":" + t.ItemSpec).Distinct(StringComparer.Ordinal).ToArray();
+        string? missing = names.FirstOrDefault(n => !archived?.Names.Contains(n, StringComparer.Ordinal) ?? true);
+        string? reason =
+            archived is null ? "it does not hold exactly one image"
+            : archived.Image.Key != Key ? $"its image has the key {archived.Image.Key ?? "(none)"}, not {Key}"
+            : missing is not null ? $"it does not hold the name {missing}"
+            : null;
+        if (reason is not null)
+        {
+            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} is out of date: {1}; writing it anew.", path, reason);
+            return;
+        }
+
+        StoredImage image = archived!.Image;
+        Hit = true;
+        ManifestDigest = image.Manifest.Digest;
+        Manifest = image.Manifest.Digest.Length == 0 ? "" : image.Manifest.Text;
+        Configuration = image.ConfigText;
+        MediaType = image.Manifest.MediaType;
+        Names = names.Select(n => (ITaskItem)new TaskItem(n)).ToArray();
+        Log.LogMessage(MessageImportance.High, "ContainerCache: hit: the archive {0} already holds the image with key {1}; left as it is.", path, Key);
+    }
+}

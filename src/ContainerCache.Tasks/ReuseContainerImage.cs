@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ContainerCache.Registry;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace ContainerCache.Tasks;
+
+/// <summary>
+/// Looks the key up in the registry the image is pushed to. On a hit (the key's tag exists and its
+/// image carries this key as its label) points every requested tag at that image and returns it
+/// as the SDK would have; nothing is built or uploaded. A registry fault is a warning and a miss.
+/// </summary>
+public sealed class ReuseContainerImage : ContainerCacheTask
+{
+    [Required]
+    public string Registry { get; set; } = "";
+
+    [Required]
+    public string Repository { get; set; } = "";
+
+    [Required]
+    public string Key { get; set; } = "";
+
+    [Required]
+    public string KeyTag { get; set; } = "";
+
+    /// <summary>The tags the image is pushed under (ContainerImageTags).</summary>
+    public ITaskItem[] Tags { get; set; } = Array.Empty<ITaskItem>();
+
+    [Output]
+    public bool Hit { get; private set; }
+
+    [Output]
+    public string ManifestDigest { get; private set; } = "";
+
+    [Output]
+    public string Manifest { get; private set; } = "";
+
+    [Output]
+    public string Configuration { get; private set; } = "";
+
+    [Output]
+    public string MediaType { get; private set; } = "";
+
+    /// <summary>REGISTRY/REPOSITORY:TAG for every tag the image now has from this publish.</summary>
+    [Output]
+    public ITaskItem[] Names { get; private set; } = Array.Empty<ITaskItem>();
+
+    protected override void ExecuteCore()
+    {
+        string image = $"{Registry}/{Repository}";
+        using RegistryClient client = CreateRegistryClient(Registry, RegistryUse.Push);
+        CacheLookup lookup;
+        try
+        {
+            lookup = ImageCache.LookupAsync(client, Repository, KeyTag, Key).GetAwaiter().GetResult();
+        }
+        catch (RegistryException e)
+        {
+            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The image for key {Key} could not be looked up in {image}, so it is built and pushed as usual: {e.Message}");
+            return;
+        }
+
+        if (!lookup.IsHit)
+        {
+            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: {0}; building the image.", lookup.Reason);
+            return;
+        }
+
+        StoredImage found = lookup.Image!;
+        string[] tags = Tags.Select(t => t.ItemSpec).Where(t => t != KeyTag).Distinct(StringComparer.Ordinal).ToArray();
+        try
+        {
+            ImageCache.TagAsync(client, Repository, found, tags).GetAwaiter().GetResult();
+        }
+        catch (RegistryException e)
+        {
+            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The image for key {Key} is in {image}, but could not be tagged there, so it is built and pushed as usual: {e.Message}");
+            return;
+        }
+
+        Hit = true;
+        ManifestDigest = found.Manifest.Digest;
+        Manifest = found.Manifest.Text;
+        Configuration = found.ConfigText;
+        MediaType = found.Manifest.MediaType;
+        Names = tags.Prepend(KeyTag).Select(t => (ITaskItem)new TaskItem($"{image}:{t}")).ToArray();
+        Log.LogMessage(
+            MessageImportance.High,
+            "ContainerCache: hit: {0}:{1} is {2} with key {3}; nothing built or uploaded{4}.",
+            image,
+            KeyTag,
+            found.Manifest.Digest,
+            Key,
+            tags.Length == 0 ? "" : "; tagged " + string.Join(", ", tags));
+    }
+}
