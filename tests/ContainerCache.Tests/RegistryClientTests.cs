@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ContainerCache.Registry;
+
+namespace ContainerCache.Tests;
+
+[TestClass]
+public sealed class RegistryClientTests
+{
+    private const string Secret = "s3cr3t-Pa55";
+    private static readonly byte[] ManifestBytes = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:00"}}""");
+
+    [TestMethod]
+    public async Task Manifest_AnonymousAnswer_AsksForEveryManifestType_AndChecksItsDigest()
+    {
+        var handler = new FakeHandler(request => Ok(ManifestBytes, RegistryClient.Sha256Digest(ManifestBytes)));
+        using var client = Client("r.example", handler);
+
+        Manifest? manifest = await client.GetManifestAsync("app", "1");
+
+        Assert.IsNotNull(manifest);
+        Assert.AreEqual(RegistryClient.Sha256Digest(ManifestBytes), manifest.Digest);
+        Assert.AreEqual(MediaTypes.OciManifest, manifest.MediaType);
+        HttpRequestMessage sent = handler.Requests.Single();
+        Assert.AreEqual("https://r.example/v2/app/manifests/1", sent.RequestUri!.ToString());
+        CollectionAssert.IsSubsetOf(MediaTypes.All, sent.Headers.Accept.Select(a => a.MediaType).ToArray());
+    }
+
+    [TestMethod]
+    public async Task Manifest_NotFound_IsNull()
+    {
+        using var client = Client("r.example", new FakeHandler(_ => new HttpResponseMessage(HttpStatusCode.NotFound)));
+        Assert.IsNull(await client.GetManifestAsync("app", "missing"));
+    }
+
+    [TestMethod]
+    public async Task Manifest_WhoseBytesDoNotMatchTheServedDigest_IsRefused()
+    {
+        using var client = Client("r.example", new FakeHandler(_ => Ok(ManifestBytes, "sha256:" + new string('0', 64))));
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+        StringAssert.Contains(e.Message, "do not match");
+    }
+
+    [TestMethod]
+    public async Task Manifest_ThatIsNotJson_IsRefused()
+    {
+        byte[] garbage = Encoding.UTF8.GetBytes("<html>gateway</html>");
+        using var client = Client("r.example", new FakeHandler(_ => Ok(garbage, null)));
+        await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+    }
+
+    [TestMethod]
+    public async Task BearerChallenge_GetsATokenWithBasicCredentials_ForTheScopeAsked_AndRetries()
+    {
+        var handler = new FakeHandler(request =>
+        {
+            if (request.RequestUri!.Host == "auth.example")
+            {
+                return Json("""{"token":"T0KEN","expires_in":300}""");
+            }
+
+            return request.Headers.Authorization?.ToString() == "Bearer T0KEN"
+                ? Ok(ManifestBytes, null)
+                : Challenge("Bearer realm=\"https://auth.example/token\",service=\"r.example\",scope=\"repository:app:pull\"");
+        });
+        using var client = Client("r.example", handler, Environment(("DOTNET_CONTAINER_PULL_REGISTRY_UNAME", "me"), ("DOTNET_CONTAINER_PULL_REGISTRY_PWORD", Secret)));
+
+        Assert.IsNotNull(await client.GetManifestAsync("app", "1"));
+
+        HttpRequestMessage tokenRequest = handler.Requests[1];
+        StringAssert.StartsWith(tokenRequest.RequestUri!.ToString(), "https://auth.example/token?");
+        StringAssert.Contains(tokenRequest.RequestUri.Query, "scope=repository%3Aapp%3Apull");
+        StringAssert.Contains(tokenRequest.RequestUri.Query, "service=r.example");
+        Assert.AreEqual("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("me:" + Secret)), tokenRequest.Headers.Authorization!.ToString());
+        Assert.AreEqual(3, handler.Requests.Count);
+    }
+
+    [TestMethod]
+    public async Task BearerChallenge_WithAnIdentityToken_PostsARefreshTokenGrant()
+    {
+        string? form = null;
+        var handler = new FakeHandler(request =>
+        {
+            if (request.RequestUri!.Host == "auth.example")
+            {
+                Assert.AreEqual(HttpMethod.Post, request.Method);
+                form = request.Content!.ReadAsStringAsync().Result;
+                return Json("""{"access_token":"AT"}""");
+            }
+
+            return request.Headers.Authorization?.ToString() == "Bearer AT" ? Ok(ManifestBytes, null) : Challenge("Bearer realm=\"https://auth.example/token\",service=\"svc\"");
+        });
+        using var home = new TempDirectory();
+        home.Write(".docker/config.json", """{"auths":{"r.example":{"auth":"PHRva2VuPjo=","identitytoken":"REFRESH"}}}""");
+        using var client = Client("r.example", handler, Environment(("HOME", home.Path)));
+
+        Assert.IsNotNull(await client.GetManifestAsync("app", "1"));
+        StringAssert.Contains(form, "grant_type=refresh_token");
+        StringAssert.Contains(form, "refresh_token=REFRESH");
+    }
+
+    [TestMethod]
+    public async Task BasicChallenge_SendsBasicCredentials()
+    {
+        var handler = new FakeHandler(request =>
+            request.Headers.Authorization?.Scheme == "Basic" ? Ok(ManifestBytes, null) : Challenge("Basic realm=\"registry\""));
+        using var client = Client("r.example", handler, Environment(("DOTNET_CONTAINER_PULL_REGISTRY_UNAME", "me"), ("DOTNET_CONTAINER_PULL_REGISTRY_PWORD", Secret)));
+
+        Assert.IsNotNull(await client.GetManifestAsync("app", "1"));
+        Assert.AreEqual(2, handler.Requests.Count);
+    }
+
+    [TestMethod]
+    public async Task Unauthorized_WithWrongCredentials_SaysSoWithoutTheSecret()
+    {
+        var handler = new FakeHandler(_ => Challenge("Basic realm=\"registry\""));
+        using var client = Client("r.example", handler, Environment(("DOTNET_CONTAINER_PULL_REGISTRY_UNAME", "me"), ("DOTNET_CONTAINER_PULL_REGISTRY_PWORD", Secret)));
+
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+        StringAssert.Contains(e.Message, "401");
+        StringAssert.Contains(e.Message, "'me'");
+        Assert.IsFalse(e.ToString().Contains(Secret), "No secret in the message.");
+    }
+
+    [TestMethod]
+    public async Task SlowRegistry_IsBoundedByTheTimeout()
+    {
+        var handler = new FakeHandler(_ => Ok(ManifestBytes, null)) { Delay = TimeSpan.FromSeconds(30) };
+        using var client = new RegistryClient("r.example", new RegistryClientOptions { Handler = handler, Timeout = TimeSpan.FromMilliseconds(200), Environment = _ => null });
+
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+        StringAssert.Contains(e.Message, "did not answer within");
+    }
+
+    [TestMethod]
+    [DataRow("localhost:5000", null, true)]
+    [DataRow("r.example:5000", "other:1;r.example:5000", true)]
+    [DataRow("r.example:5000", null, false)]
+    public async Task PlainHttp_OnlyForLocalhostAndInsecureRegistries(string registry, string? insecure, bool fallsBack)
+    {
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Scheme == "https" ? throw new HttpRequestException("The SSL connection could not be established") : Ok(ManifestBytes, null));
+        using var client = Client(registry, handler, Environment(("DOTNET_CONTAINER_INSECURE_REGISTRIES", insecure)));
+
+        if (fallsBack)
+        {
+            Assert.IsNotNull(await client.GetManifestAsync("app", "1"));
+            Assert.AreEqual($"http://{registry}/v2/app/manifests/1", handler.Requests.Last().RequestUri!.ToString());
+        }
+        else
+        {
+            await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+            Assert.IsTrue(handler.Requests.All(r => r.RequestUri!.Scheme == "https"));
+        }
+    }
+
+    [TestMethod]
+    public async Task PutManifest_SendsTheBytesWithTheirMediaType()
+    {
+        var handler = new FakeHandler(_ => new HttpResponseMessage(HttpStatusCode.Created));
+        using var client = Client("r.example", handler);
+        var manifest = new Manifest(ManifestBytes, MediaTypes.OciManifest, RegistryClient.Sha256Digest(ManifestBytes));
+
+        await client.PutManifestAsync("app", "latest", manifest);
+
+        HttpRequestMessage sent = handler.Requests.Single();
+        Assert.AreEqual(HttpMethod.Put, sent.Method);
+        Assert.AreEqual(MediaTypes.OciManifest, sent.Content!.Headers.ContentType!.MediaType);
+        CollectionAssert.AreEqual(ManifestBytes, handler.Bodies.Single());
+    }
+
+    [TestMethod]
+    public void Challenge_ParsesQuotedValuesWithCommas()
+    {
+        var parameters = RegistryClient.ParseChallenge("realm=\"https://a/token\",service=\"s\",scope=\"repository:x:pull,push\"");
+        Assert.AreEqual("https://a/token", parameters["realm"]);
+        Assert.AreEqual("repository:x:pull,push", parameters["scope"]);
+    }
+
+    private static RegistryClient Client(string registry, HttpMessageHandler handler, Func<string, string?>? environment = null)
+    {
+        environment ??= _ => null;
+        return new RegistryClient(registry, new RegistryClientOptions
+        {
+            Handler = handler,
+            Environment = environment,
+            Credentials = new CredentialStore(environment),
+        });
+    }
+
+    internal static Func<string, string?> Environment(params (string Name, string? Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+    private static HttpResponseMessage Ok(byte[] manifest, string? digest)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(manifest) };
+        response.Content.Headers.ContentType = new MediaTypeHeaderValue(MediaTypes.OciManifest);
+        if (digest is not null)
+        {
+            response.Headers.Add("Docker-Content-Digest", digest);
+        }
+
+        return response;
+    }
+
+    private static HttpResponseMessage Json(string json) =>
+        new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    private static HttpResponseMessage Challenge(string challenge)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+        response.Headers.TryAddWithoutValidation("WWW-Authenticate", challenge);
+        return response;
+    }
+
+    private sealed class FakeHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        public List<HttpRequestMessage> Requests { get; } = [];
+        public List<byte[]> Bodies { get; } = [];
+        public TimeSpan Delay { get; init; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            if (request.Content is not null)
+            {
+                Bodies.Add(await request.Content.ReadAsByteArrayAsync(cancellationToken));
+            }
+
+            await Task.Delay(Delay, cancellationToken);
+            return answer(request);
+        }
+    }
+}
