@@ -118,12 +118,13 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         BaseDigest = baseDigest;
         Log.LogMessage(
             MessageImportance.High,
-            "ContainerCache: key {0} ({1} files, {2}, {3} ms){4}",
+            "ContainerCache: key {0} ({1} files, {2}, {3} ms){4}{5}",
             key.Key,
             key.FileCount,
             FormatBytes(key.TotalBytes),
             stopwatch.ElapsedMilliseconds,
-            string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier);
+            string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier,
+            baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {baseImage} at {baseDigest.Substring(0, 19)}");
         Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
     }
 

@@ -63,20 +63,6 @@ public sealed class PublishContainerTests
     }
 
     [TestMethod]
-    public async Task PlainPublish_WritesTheKeyTheImageWillCarry()
-    {
-        TestApp app = TestApp.Create("Plain");
-        CommandResult plain = await app.PublishAsync();
-        string plainKey = app.KeyFileKey();
-        StringAssert.Contains(plain.Output, "ContainerCache: key " + plainKey);
-        Assert.IsFalse(plain.Output.Contains("warning", StringComparison.OrdinalIgnoreCase), "A plain publish stays quiet:\n" + plain.Output);
-
-        await app.PublishContainerAsync();
-        Assert.AreEqual(plainKey, app.KeyFileKey());
-        Assert.AreEqual(plainKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
-    }
-
-    [TestMethod]
     public async Task UserTags_AreKept_AndTheKeyTagIsAdded_WithPrefix()
     {
         TestApp app = TestApp.Create("Tags", "<ContainerImageTags>1.2.3;stable</ContainerImageTags><ContainerCacheTagPrefix>cache-</ContainerCacheTagPrefix>");
