@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need beyond the .NET SDK: a real OCI registry (Debian's
-# docker-registry, CNCF distribution), skopeo, an independent registry client, and git.
+# docker-registry, CNCF distribution), skopeo, an independent registry client, git, and htpasswd
+# (apache2-utils) for a registry that requires basic credentials.
 set -euo pipefail
 
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
