@@ -51,17 +51,28 @@ public sealed partial class LocalRegistry : IDisposable
 
     public string LogPath { get; }
 
-    public static async Task<LocalRegistry> StartAsync(string workDirectory, int port = 0, string? htpasswdFile = null)
+    /// <summary>Starts a registry and waits until it answers.</summary>
+    /// <param name="workDirectory">Holds the registry's configuration, storage and log.</param>
+    /// <param name="port">The port to listen on; 0 picks a free one.</param>
+    /// <param name="htpasswdFile">Makes the registry require these Basic credentials.</param>
+    /// <param name="tokenAuth">Makes the registry require bearer tokens from a <see cref="TokenServer"/>; see <see cref="TokenServer.Options"/>.</param>
+    public static async Task<LocalRegistry> StartAsync(
+        string workDirectory, int port = 0, string? htpasswdFile = null, TokenAuthOptions? tokenAuth = null)
     {
+        if (htpasswdFile is not null && tokenAuth is not null)
+        {
+            throw new ArgumentException("The registry takes one kind of authentication: an htpasswd file or token auth, not both.", nameof(tokenAuth));
+        }
+
         Directory.CreateDirectory(workDirectory);
         int attempts = port == 0 ? 3 : 1;
         for (int attempt = 1; ; attempt++)
         {
             int chosenPort = port == 0 ? PickFreePort() : port;
-            LocalRegistry registry = Launch(workDirectory, chosenPort, htpasswdFile);
+            LocalRegistry registry = Launch(workDirectory, chosenPort, htpasswdFile, tokenAuth);
             try
             {
-                await registry.WaitUntilReadyAsync(authEnabled: htpasswdFile is not null).ConfigureAwait(false);
+                await registry.WaitUntilReadyAsync(authEnabled: htpasswdFile is not null || tokenAuth is not null).ConfigureAwait(false);
                 return registry;
             }
             catch (InvalidOperationException) when (attempt < attempts && registry._addressInUse)
@@ -115,11 +126,11 @@ public sealed partial class LocalRegistry : IDisposable
         _process.Dispose();
     }
 
-    private static LocalRegistry Launch(string workDirectory, int port, string? htpasswdFile)
+    private static LocalRegistry Launch(string workDirectory, int port, string? htpasswdFile, TokenAuthOptions? tokenAuth)
     {
         string configPath = Path.Combine(workDirectory, "registry.yml");
         string logPath = Path.Combine(workDirectory, "registry.log");
-        File.WriteAllText(configPath, BuildConfig(Path.Combine(workDirectory, "storage"), port, htpasswdFile));
+        File.WriteAllText(configPath, BuildConfig(Path.Combine(workDirectory, "storage"), port, htpasswdFile, tokenAuth));
 
         var startInfo = new ProcessStartInfo("/bin/sh")
         {
@@ -159,7 +170,7 @@ public sealed partial class LocalRegistry : IDisposable
         return registry;
     }
 
-    private static string BuildConfig(string storageDirectory, int port, string? htpasswdFile)
+    private static string BuildConfig(string storageDirectory, int port, string? htpasswdFile, TokenAuthOptions? tokenAuth)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
@@ -180,6 +191,16 @@ public sealed partial class LocalRegistry : IDisposable
             yaml.AppendLine("  htpasswd:");
             yaml.AppendLine("    realm: containercache-test");
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    path: {YamlString(Path.GetFullPath(htpasswdFile))}");
+        }
+
+        if (tokenAuth is not null)
+        {
+            yaml.AppendLine("auth:");
+            yaml.AppendLine("  token:");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    realm: {YamlString(tokenAuth.Realm)}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    service: {YamlString(tokenAuth.Service)}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    issuer: {YamlString(tokenAuth.Issuer)}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    rootcertbundle: {YamlString(Path.GetFullPath(tokenAuth.RootCertBundle))}");
         }
 
         return yaml.ToString();
