@@ -134,6 +134,22 @@ public sealed class RegistryCacheTests
     }
 
     [TestMethod]
+    public async Task ImageUnderTheKeyTag_LabelledWithAnotherKey_IsNotAHit()
+    {
+        TestApp app = TestApp.Create("OtherKey");
+        await app.PublishContainerAsync("-p:ContainerRepository=" + app.Repository + "-probe");
+        string key = app.KeyFileKey();
+        string other = new string('0', 32);
+        await BaseImage.PushAsync(EndToEnd.Registry.Host, app.Repository, key, [("linux", "amd64")], labels: new Dictionary<string, string> { [KeyLabel] = other });
+
+        CommandResult result = await app.PublishContainerAsync();
+
+        StringAssert.Contains(result.Output, $"is labelled with the key {other}, not {key}");
+        StringAssert.Contains(result.Output, "Pushed image");
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[KeyLabel]);
+    }
+
+    [TestMethod]
     public async Task ReuseOff_AlwaysBuilds()
     {
         TestApp app = TestApp.Create("ReuseOff", "<ContainerCacheReuse>false</ContainerCacheReuse>");

@@ -52,15 +52,20 @@ public sealed class TestApp
         PublishAsync(["-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host, .. arguments]);
 
     /// <summary><c>dotnet publish</c> with the given arguments; fails the test unless it succeeds.</summary>
-    public async Task<CommandResult> PublishAsync(params string[] arguments)
+    public Task<CommandResult> PublishAsync(params string[] arguments) => PublishWithEnvironmentAsync(null, arguments);
+
+    public Task<CommandResult> TryPublishAsync(params string[] arguments) => TryPublishWithEnvironmentAsync(null, arguments);
+
+    /// <summary><c>dotnet publish</c> with extra environment variables; fails the test unless it succeeds.</summary>
+    public async Task<CommandResult> PublishWithEnvironmentAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        CommandResult result = await TryPublishAsync(arguments);
+        CommandResult result = await TryPublishWithEnvironmentAsync(environment, arguments);
         Assert.AreEqual(0, result.ExitCode, $"dotnet publish {string.Join(' ', arguments)} failed (binlog kept in {Directory}):\n{result.Output}");
         return result;
     }
 
-    public Task<CommandResult> TryPublishAsync(params string[] arguments) =>
-        Dotnet.RunAsync(Directory, ["publish", "-c", "Release", "-nodeReuse:false", $"-bl:{Path.Combine(Directory, $"publish{++_publishes}.binlog")}", .. arguments]);
+    public Task<CommandResult> TryPublishWithEnvironmentAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Dotnet.RunAsync(Directory, ["publish", "-c", "Release", "-nodeReuse:false", $"-bl:{Path.Combine(Directory, $"publish{++_publishes}.binlog")}", .. arguments], environment);
 
     public string PublishDirectory(string? runtimeIdentifier = null) =>
         runtimeIdentifier is null

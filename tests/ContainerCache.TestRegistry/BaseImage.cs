@@ -38,14 +38,15 @@ public static class BaseImage
         string tag,
         IReadOnlyList<(string Os, string Architecture)> platforms,
         string marker = "",
-        NetworkCredential? credentials = null)
+        NetworkCredential? credentials = null,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(platforms.Count);
         using HttpClient http = RegistryHttp.CreateClient(registryHost, credentials);
 
         if (platforms.Count == 1)
         {
-            byte[] manifest = await PushPlatformImageAsync(http, repository, platforms[0].Os, platforms[0].Architecture, marker).ConfigureAwait(false);
+            byte[] manifest = await PushPlatformImageAsync(http, repository, platforms[0].Os, platforms[0].Architecture, marker, labels).ConfigureAwait(false);
             await PushManifestAsync(http, repository, tag, MediaTypes.OciManifest, manifest).ConfigureAwait(false);
             return Digest(manifest);
         }
@@ -53,7 +54,7 @@ public static class BaseImage
         var manifests = new JsonArray();
         foreach ((string os, string architecture) in platforms)
         {
-            byte[] manifest = await PushPlatformImageAsync(http, repository, os, architecture, marker).ConfigureAwait(false);
+            byte[] manifest = await PushPlatformImageAsync(http, repository, os, architecture, marker, labels).ConfigureAwait(false);
             await PushManifestAsync(http, repository, Digest(manifest), MediaTypes.OciManifest, manifest).ConfigureAwait(false);
             JsonObject entry = Descriptor(MediaTypes.OciManifest, manifest);
             entry["platform"] = new JsonObject { ["architecture"] = architecture, ["os"] = os };
@@ -70,18 +71,31 @@ public static class BaseImage
         return Digest(index);
     }
 
-    private static async Task<byte[]> PushPlatformImageAsync(HttpClient http, string repository, string os, string architecture, string marker)
+    private static async Task<byte[]> PushPlatformImageAsync(
+        HttpClient http, string repository, string os, string architecture, string marker, IReadOnlyDictionary<string, string>? labels)
     {
         (byte[] layer, string diffId) = BuildLayer(os, architecture, marker);
+        var imageConfig = new JsonObject
+        {
+            ["Env"] = new JsonArray(DefaultPath),
+            ["WorkingDir"] = "/",
+        };
+        if (labels is not null)
+        {
+            var labelObject = new JsonObject();
+            foreach (KeyValuePair<string, string> label in labels)
+            {
+                labelObject[label.Key] = label.Value;
+            }
+
+            imageConfig["Labels"] = labelObject;
+        }
+
         byte[] config = Json(new JsonObject
         {
             ["architecture"] = architecture,
             ["os"] = os,
-            ["config"] = new JsonObject
-            {
-                ["Env"] = new JsonArray(DefaultPath),
-                ["WorkingDir"] = "/",
-            },
+            ["config"] = imageConfig,
             ["rootfs"] = new JsonObject
             {
                 ["type"] = "layers",

@@ -1,0 +1,141 @@
+using System.Net;
+using ContainerCache.TestRegistry;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>
+/// Registries that require credentials, as users meet them: basic authentication (htpasswd) and a
+/// bearer token service. The package finds the credentials where the SDK does, reuses images
+/// behind them, and never writes them anywhere.
+/// </summary>
+[TestClass]
+public sealed class RegistryAuthTests
+{
+    private const string User = "ci-bot";
+    private const string Password = "Pa55-w0rd-for-the-test";
+    private const string KeyLabel = "dev.containercache.key";
+
+    private static LocalRegistry _basic = null!;
+    private static LocalRegistry _token = null!;
+    private static TokenServer _tokenServer = null!;
+    private static string _work = "";
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context)
+    {
+        _work = Path.Combine(EndToEnd.WorkDirectory, "auth");
+        Directory.CreateDirectory(_work);
+        string htpasswd = Path.Combine(_work, "htpasswd");
+        CommandResult hashed = await CommandLine.RunAsync("htpasswd", ["-Bbc", htpasswd, User, Password], TimeSpan.FromSeconds(30), _work);
+        Assert.AreEqual(0, hashed.ExitCode, hashed.Output);
+
+        _basic = await LocalRegistry.StartAsync(Path.Combine(_work, "basic"), htpasswdFile: htpasswd);
+        _tokenServer = TokenServer.Start(Path.Combine(_work, "token-service"), User, Password);
+        _token = await LocalRegistry.StartAsync(Path.Combine(_work, "token"), tokenAuth: _tokenServer.Options);
+
+        var credentials = new NetworkCredential(User, Password);
+        await BaseImage.PushAsync(_basic.Host, "base", "1", BaseImage.LinuxAmd64AndArm64, credentials: credentials);
+        await BaseImage.PushAsync(_token.Host, "base", "1", BaseImage.LinuxAmd64AndArm64, credentials: credentials);
+    }
+
+    [ClassCleanup]
+    public static void Stop()
+    {
+        _basic?.Dispose();
+        _token?.Dispose();
+        _tokenServer?.Dispose();
+    }
+
+    [TestMethod]
+    public async Task BasicAuth_CredentialsFromTheSdksVariables_Reuse_AndNoSecretWritten()
+    {
+        TestApp app = TestApp.Create("Basic", $"<ContainerBaseImage>{_basic.Host}/base:1</ContainerBaseImage>");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_CONTAINER_REGISTRY_UNAME"] = User,
+            ["DOTNET_CONTAINER_REGISTRY_PWORD"] = Password,
+        };
+
+        CommandResult first = await Publish(app, _basic, environment);
+        StringAssert.Contains(first.Output, "ContainerCache: miss:");
+        int uploads = _basic.CountRequests("PUT", $"/v2/{app.Repository}/blobs/uploads/");
+
+        CommandResult second = await Publish(app, _basic, environment, "-v:d");
+        StringAssert.Contains(second.Output, "ContainerCache: hit:");
+        Assert.AreEqual(uploads, _basic.CountRequests("PUT", $"/v2/{app.Repository}/blobs/uploads/"), "No blob uploaded.");
+        Assert.IsFalse(first.Output.Contains("CONTAINERCACHE2"), "No warning:\n" + first.Output);
+
+        AssertSecretNowhere(app, first, second);
+    }
+
+    [TestMethod]
+    public async Task BasicAuth_CredentialsFromTheDockerConfig()
+    {
+        TestApp app = TestApp.Create("DockerConfig", $"<ContainerBaseImage>{_basic.Host}/base:1</ContainerBaseImage>");
+        string dockerConfig = Path.Combine(_work, "docker-config-" + app.Repository);
+        Directory.CreateDirectory(dockerConfig);
+        string auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(User + ":" + Password));
+        File.WriteAllText(Path.Combine(dockerConfig, "config.json"), $$"""{ "auths": { "{{_basic.Host}}": { "auth": "{{auth}}" } } }""");
+        var environment = new Dictionary<string, string> { ["DOCKER_CONFIG"] = dockerConfig };
+
+        await Publish(app, _basic, environment);
+        CommandResult second = await Publish(app, _basic, environment);
+
+        StringAssert.Contains(second.Output, "ContainerCache: hit:");
+        AssertSecretNowhere(app, second);
+    }
+
+    [TestMethod]
+    public async Task BearerTokens_Reuse()
+    {
+        TestApp app = TestApp.Create("Bearer", $"<ContainerBaseImage>{_token.Host}/base:1</ContainerBaseImage>");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_CONTAINER_REGISTRY_UNAME"] = User,
+            ["DOTNET_CONTAINER_REGISTRY_PWORD"] = Password,
+        };
+
+        await Publish(app, _token, environment);
+        int tokens = _tokenServer.RequestCount;
+        CommandResult second = await Publish(app, _token, environment);
+
+        StringAssert.Contains(second.Output, "ContainerCache: hit:");
+        Assert.IsTrue(_tokenServer.RequestCount > tokens, "The package got its tokens from the token service.");
+        using var reader = new RegistryReader(_token.Host, new NetworkCredential(User, Password));
+        Assert.AreEqual(app.KeyFileKey(), (await reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        AssertSecretNowhere(app, second);
+    }
+
+    [TestMethod]
+    public async Task NoCredentials_WarnsWithoutASecret_NeverAHit()
+    {
+        TestApp app = TestApp.Create("NoCreds", $"<ContainerBaseImage>{_basic.Host}/base:1</ContainerBaseImage>");
+        var environment = new Dictionary<string, string> { ["DOCKER_CONFIG"] = Path.Combine(_work, "empty-docker-config") };
+
+        CommandResult result = await app.TryPublishWithEnvironmentAsync(environment, "-t:PublishContainer", "-p:ContainerRegistry=" + _basic.Host);
+
+        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2002");
+        StringAssert.Contains(result.Output, "401");
+        Assert.IsFalse(result.Output.Contains("ContainerCache: hit"));
+    }
+
+    private static Task<CommandResult> Publish(TestApp app, LocalRegistry registry, Dictionary<string, string> environment, params string[] arguments) =>
+        app.PublishWithEnvironmentAsync(environment, ["-t:PublishContainer", "-p:ContainerRegistry=" + registry.Host, .. arguments]);
+
+    /// <summary>The password is in no output and in no file of the app's folder, build logs (binlogs, written by the test) aside.</summary>
+    private static void AssertSecretNowhere(TestApp app, params CommandResult[] results)
+    {
+        string encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(User + ":" + Password));
+        foreach (CommandResult result in results)
+        {
+            Assert.IsFalse(result.Output.Contains(Password) || result.Output.Contains(encoded), "The password is in the build output.");
+        }
+
+        foreach (string file in Directory.EnumerateFiles(app.Directory, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".binlog", StringComparison.Ordinal)))
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            string text = System.Text.Encoding.UTF8.GetString(bytes);
+            Assert.IsFalse(text.Contains(Password) || text.Contains(encoded), $"The password is in {file}.");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using ContainerCache.TestRegistry;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>
+/// A registry that fails while the package asks it for the image of a key: a warning, the normal
+/// build, a correct image; never a false hit, never a hang. A fault-injecting proxy stands in
+/// front of the real registry.
+/// </summary>
+[TestClass]
+public sealed class RegistryFaultTests
+{
+    private const string KeyLabel = "dev.containercache.key";
+
+    [TestMethod]
+    public async Task LookupFaults_WarnAndBuild_NeverAFalseHit()
+    {
+        await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
+        TestApp app = TestApp.Create("Faults", "<ContainerCacheRegistryTimeout>2</ContainerCacheRegistryTimeout>");
+        string[] toProxy = ["-t:PublishContainer", "-p:ContainerRegistry=" + proxy.Host];
+        await app.PublishAsync(toProxy);
+        string key = app.KeyFileKey();
+        CommandResult clean = await app.PublishAsync(toProxy);
+        StringAssert.Contains(clean.Output, "ContainerCache: hit:", "Through the proxy, with no fault, an unchanged republish is a hit.");
+
+        var faults = new (string Name, Fault Fault)[]
+        {
+            ("500", Fault.Status(500)),
+            ("401", Fault.Status(401)),
+            ("403", Fault.Status(403)),
+            ("garbage", Fault.Garbage),
+            ("dropped connection", Fault.Drop),
+            ("slower than the timeout", Fault.Delay(TimeSpan.FromSeconds(30))),
+        };
+        foreach ((string name, Fault fault) in faults)
+        {
+            proxy.ClearFaults();
+            proxy.FailWhen("GET", $"/v2/{app.Repository}/manifests/", fault);
+            var stopwatch = Stopwatch.StartNew();
+            CommandResult result = await app.PublishAsync(toProxy);
+            stopwatch.Stop();
+
+            StringAssert.Contains(result.Output, "warning CONTAINERCACHE2003", $"{name}: a coded warning.\n{result.Output}");
+            Assert.IsFalse(result.Output.Contains("ContainerCache: hit"), $"{name}: never a hit.\n{result.Output}");
+            StringAssert.Contains(result.Output, "Pushed image", $"{name}: the SDK builds and pushes as usual.");
+            Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], $"{name}: the image is right.");
+            Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"{name}: bounded, took {stopwatch.Elapsed}.");
+        }
+    }
+
+    [TestMethod]
+    public async Task TaggingFailsAfterAHit_WarnsAndBuilds()
+    {
+        await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
+        TestApp app = TestApp.Create("TagFault");
+        string[] toProxy = ["-t:PublishContainer", "-p:ContainerRegistry=" + proxy.Host];
+        await app.PublishAsync(toProxy);
+
+        proxy.FailWhen("PUT", $"/v2/{app.Repository}/manifests/latest", Fault.Status(500), times: 1);
+        CommandResult result = await app.PublishAsync(toProxy);
+
+        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2003");
+        StringAssert.Contains(result.Output, "could not be tagged");
+        StringAssert.Contains(result.Output, "Pushed image");
+    }
+
+    [TestMethod]
+    public async Task BaseImageDigestUnresolvable_WarnsAndKeysTheName()
+    {
+        await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
+        TestApp app = TestApp.Create("BaseFault", $"<ContainerBaseImage>{proxy.Host}/base:1</ContainerBaseImage>");
+
+        // Only the package's own request fails; the SDK's pull of the base that follows goes through.
+        proxy.FailWhen("GET", "/v2/base/manifests/1", Fault.Status(503), times: 1);
+        CommandResult result = await app.PublishContainerAsync();
+
+        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2002");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(app.PublishDirectory(), "container-cache.json")), "\"digest\": null");
+        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+    }
+
+    [TestMethod]
+    public async Task RegistryStopped_WarnsThenTheSdksOwnError()
+    {
+        TestApp app = TestApp.Create("Stopped", "<ContainerCacheRegistryTimeout>2</ContainerCacheRegistryTimeout>");
+        string stopped = "localhost:" + FreePort();
+        var stopwatch = Stopwatch.StartNew();
+        CommandResult result = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + stopped);
+        stopwatch.Stop();
+
+        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2003");
+        Assert.IsFalse(result.Output.Contains("ContainerCache: hit"));
+        Assert.AreNotEqual(0, result.ExitCode, "Nothing can be pushed to a stopped registry.");
+        Assert.IsFalse(result.Output.Contains("   at ContainerCache"), "No stack trace of ours:\n" + result.Output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
