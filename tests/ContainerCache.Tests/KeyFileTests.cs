@@ -28,6 +28,23 @@ public sealed class KeyFileTests
     }
 
     [TestMethod]
+    public void Serialize_RecordsTheBaseImageAndTheDigestTheKeyCovers_OrNull()
+    {
+        using var dir = new TempDirectory();
+        ContentKey key = ContentKey.Compute(dir.Path, []);
+        string digest = "sha256:" + new string('c', 64);
+
+        using JsonDocument resolved = JsonDocument.Parse(KeyFile.Serialize(key, "r.example/base:1", digest));
+        using JsonDocument byName = JsonDocument.Parse(KeyFile.Serialize(key, "r.example/base:1", null));
+        using JsonDocument none = JsonDocument.Parse(KeyFile.Serialize(key));
+
+        Assert.AreEqual("r.example/base:1", resolved.RootElement.GetProperty("baseImage").GetProperty("name").GetString());
+        Assert.AreEqual(digest, resolved.RootElement.GetProperty("baseImage").GetProperty("digest").GetString());
+        Assert.AreEqual(JsonValueKind.Null, byName.RootElement.GetProperty("baseImage").GetProperty("digest").ValueKind);
+        Assert.IsFalse(none.RootElement.TryGetProperty("baseImage", out _));
+    }
+
+    [TestMethod]
     public void WriteIfChanged_WritesOnceThenLeavesTheFileAlone()
     {
         using var dir = new TempDirectory();
