@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The ContainerCache demo, for a new user on a machine with only the .NET SDK:
 # packs the package from this repository, starts a local registry with a small base image,
-# publishes samples/HelloContainer as a container image, publishes it again unchanged, changes one
-# content file and publishes, then reverts it. Each step prints the key, the image's label, its
-# tags and its digest.
+# publishes samples/HelloContainer as a container image, publishes it again unchanged (the registry
+# is the cache: nothing is built or uploaded), changes one content file and publishes, reverts it,
+# verifies the image a deployment would name, and compares with the SDK alone. Each step prints
+# the key, the image's label, its tags, its digest and the blobs uploaded so far.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/artifacts/demo"
@@ -44,22 +45,26 @@ cat >"$app/nuget.config" <<XML
 XML
 
 image="$registry/hello-container"
+log="$work/registry/registry.log"
+uploads() { grep -c '"PUT /v2/[^ ]*/blobs/uploads/' "$log" || true; }
 publish() {
   dotnet publish "$app" -c Release -t:PublishContainer -nodeReuse:false \
-    -p:ContainerRegistry="$registry" -p:ContainerBaseImage="$base" | grep -E 'ContainerCache:|Pushed image' || true
+    -p:ContainerRegistry="$registry" -p:ContainerBaseImage="$base" "$@" | grep -E 'ContainerCache:|Pushed image' || true
   key=$(sed -n 's/^  "key": "\([0-9a-f]*\)",$/\1/p' "$app/bin/Release/net10.0/publish/container-cache.json")
   echo "key file:             $(realpath --relative-to="$root" "$app/bin/Release/net10.0/publish/container-cache.json") -> key $key"
   echo "label on image:       dev.containercache.key=$(skopeo inspect --tls-verify=false --format '{{index .Labels "dev.containercache.key"}}' "docker://$image:latest")"
   echo "tags in registry:     $(skopeo list-tags --tls-verify=false "docker://$image" | tr -d ' \n' | sed 's/.*"Tags":\[\(.*\)\].*/\1/')"
-  echo "digest of :latest:    $(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$image:latest")"
+  digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$image:latest")
+  echo "digest of :latest:    $digest"
+  echo "blobs uploaded so far: $(uploads)"
 }
 
-step "1. First publish"
-publish; first=$key
+step "1. First publish: a miss, the SDK builds and pushes the image"
+publish; first=$key; first_digest=$digest; first_uploads=$(uploads)
 
-step "2. Publish again with nothing changed"
+step "2. Publish again with nothing changed: a hit"
 publish
-expect '[ "$key" = "$first" ]' "Same key. The SDK's digest changed anyway (it stamps the build time into the image), so only the key tells 'unchanged' from 'rebuilt'."
+expect '[ "$key" = "$first" ] && [ "$digest" = "$first_digest" ] && [ "$(uploads)" = "$first_uploads" ]' "Same key, same image, no blob uploaded: the registry already had the image for this key."
 
 step "3. Change one content file and publish"
 echo "Hello from a changed container." >"$app/message.txt"
@@ -69,4 +74,24 @@ expect '[ "$key" != "$first" ]' "New key, new label, new tag: caches and deploym
 step "4. Revert the change and publish"
 cp "$root/samples/HelloContainer/message.txt" "$app/message.txt"
 publish
-expect '[ "$key" = "$first" ]' "The first key again: same content, same key, whenever it is built."
+expect '[ "$key" = "$first" ] && [ "$digest" = "$first_digest" ]' "The first key again, and :latest points at the first image again: same content, same key, same image."
+
+step "5. Verify the image a deployment names against the current sources"
+dotnet publish "$app" -c Release -t:ContainerCacheVerify -nodeReuse:false -p:ContainerBaseImage="$base" \
+  -p:ContainerCacheVerifyImage="$image:latest" | grep -E 'ContainerCache: verified|error' || true
+echo "Hello from an unreleased edit." >"$app/message.txt"
+if dotnet publish "$app" -c Release -t:ContainerCacheVerify -nodeReuse:false -p:ContainerBaseImage="$base" \
+  -p:ContainerCacheVerifyImage="$image:latest" | grep -E 'error CONTAINERCACHE' | sed 's/ \[.*//' | head -1; [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  echo "=> After an edit that was not published, the check fails: :latest is not what the sources build."
+else
+  echo "UNEXPECTED: verify passed after an unpublished edit" >&2; exit 1
+fi
+cp "$root/samples/HelloContainer/message.txt" "$app/message.txt"
+
+step "6. For comparison: the SDK alone, twice, nothing changed (ContainerCacheEnabled=false)"
+for i in 1 2; do
+  dotnet publish "$app" -c Release -t:PublishContainer -nodeReuse:false -p:ContainerCacheEnabled=false \
+    -p:ContainerRegistry="$registry" -p:ContainerBaseImage="$base" -p:ContainerRepository=hello-sdk-alone | grep -E 'Pushed image' || true
+  echo "digest of hello-sdk-alone:latest: $(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$registry/hello-sdk-alone:latest")   blobs uploaded so far: $(uploads)"
+done
+echo "=> A new digest and new uploads every time: the SDK alone cannot tell 'unchanged' from 'rebuilt'."

@@ -18,6 +18,9 @@ public sealed class VerifyContainerImage : ContainerCacheTask
     [Required]
     public string Key { get; set; } = "";
 
+    /// <summary>The tag an image built from the current sources is pushed under.</summary>
+    public string KeyTag { get; set; } = "";
+
     protected override void ExecuteCore()
     {
         if (Image.Length == 0)
@@ -58,7 +61,7 @@ public sealed class VerifyContainerImage : ContainerCacheTask
                 : string.Join(", ", images.Select(i => i.Platform + ": " + (i.Key is null ? "no key label" : "key " + i.Key)));
             throw new ContainerCacheException(
                 DiagnosticCodes.ImageKeyMismatch,
-                $"The image {Image} does not carry the key of the current sources, {Key}; it has {found}. It was built from other inputs: publish it again, or point the deployment at the image with tag {Key}.");
+                $"The image {Image} does not carry the key of the current sources, {Key}; it has {found}. It was built from other inputs: publish the current sources, or point the deployment at the image tagged {(KeyTag.Length == 0 ? Key : KeyTag)}.");
         }
 
         Log.LogMessage(MessageImportance.High, "ContainerCache: verified: {0} ({1}, {2}) carries the key {3} of the current sources.", Image, match.Platform, match.Manifest.Digest, Key);
