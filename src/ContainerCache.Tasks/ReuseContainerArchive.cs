@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace ContainerCache.Tasks;
 
@@ -11,36 +10,10 @@ namespace ContainerCache.Tasks;
 /// For ContainerArchiveOutputPath: when the archive already holds an image with this key under
 /// every requested name, it is left as it is and returned as the SDK would have returned it.
 /// </summary>
-public sealed class ReuseContainerArchive : ContainerCacheTask
+public sealed class ReuseContainerArchive : ReuseTask
 {
     [Required]
     public string ArchiveOutputPath { get; set; } = "";
-
-    [Required]
-    public string Repository { get; set; } = "";
-
-    [Required]
-    public string Key { get; set; } = "";
-
-    public ITaskItem[] Tags { get; set; } = Array.Empty<ITaskItem>();
-
-    [Output]
-    public bool Hit { get; private set; }
-
-    [Output]
-    public string ManifestDigest { get; private set; } = "";
-
-    [Output]
-    public string Manifest { get; private set; } = "";
-
-    [Output]
-    public string Configuration { get; private set; } = "";
-
-    [Output]
-    public string MediaType { get; private set; } = "";
-
-    [Output]
-    public ITaskItem[] Names { get; private set; } = Array.Empty<ITaskItem>();
 
     protected override void ExecuteCore()
     {
@@ -62,7 +35,7 @@ public sealed class ReuseContainerArchive : ContainerCacheTask
             return;
         }
 
-        string[] names = Tags.Select(t => Repository + ":" + t.ItemSpec).Distinct(StringComparer.Ordinal).ToArray();
+        string[] names = RequestedTags.Select(t => Repository + ":" + t).ToArray();
         string? missing = names.FirstOrDefault(n => !archived?.Names.Contains(n, StringComparer.Ordinal) ?? true);
         string? reason =
             archived is null ? "it does not hold exactly one image"
@@ -75,13 +48,7 @@ public sealed class ReuseContainerArchive : ContainerCacheTask
             return;
         }
 
-        StoredImage image = archived!.Image;
-        Hit = true;
-        ManifestDigest = image.Manifest.Digest;
-        Manifest = image.Manifest.Digest.Length == 0 ? "" : image.Manifest.Text;
-        Configuration = image.ConfigText;
-        MediaType = image.Manifest.MediaType;
-        Names = names.Select(n => (ITaskItem)new TaskItem(n)).ToArray();
+        SetHit(archived!.Image, names);
         Log.LogMessage(MessageImportance.High, "ContainerCache: hit: the archive {0} already holds the image with key {1}; left as it is.", path, Key);
     }
 }

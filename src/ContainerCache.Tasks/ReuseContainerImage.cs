@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace ContainerCache.Tasks;
 
@@ -12,41 +10,13 @@ namespace ContainerCache.Tasks;
 /// image carries this key as its label) points every requested tag at that image and returns it
 /// as the SDK would have; nothing is built or uploaded. A registry fault is a warning and a miss.
 /// </summary>
-public sealed class ReuseContainerImage : ContainerCacheTask
+public sealed class ReuseContainerImage : ReuseTask
 {
     [Required]
     public string Registry { get; set; } = "";
 
     [Required]
-    public string Repository { get; set; } = "";
-
-    [Required]
-    public string Key { get; set; } = "";
-
-    [Required]
     public string KeyTag { get; set; } = "";
-
-    /// <summary>The tags the image is pushed under (ContainerImageTags).</summary>
-    public ITaskItem[] Tags { get; set; } = Array.Empty<ITaskItem>();
-
-    [Output]
-    public bool Hit { get; private set; }
-
-    [Output]
-    public string ManifestDigest { get; private set; } = "";
-
-    [Output]
-    public string Manifest { get; private set; } = "";
-
-    [Output]
-    public string Configuration { get; private set; } = "";
-
-    [Output]
-    public string MediaType { get; private set; } = "";
-
-    /// <summary>REGISTRY/REPOSITORY:TAG for every tag the image now has from this publish.</summary>
-    [Output]
-    public ITaskItem[] Names { get; private set; } = Array.Empty<ITaskItem>();
 
     protected override void ExecuteCore()
     {
@@ -70,7 +40,7 @@ public sealed class ReuseContainerImage : ContainerCacheTask
         }
 
         StoredImage found = lookup.Image!;
-        string[] tags = Tags.Select(t => t.ItemSpec).Where(t => t != KeyTag).Distinct(StringComparer.Ordinal).ToArray();
+        string[] tags = RequestedTags.Where(t => t != KeyTag).ToArray();
         try
         {
             ImageCache.TagAsync(client, Repository, found, tags).GetAwaiter().GetResult();
@@ -81,12 +51,7 @@ public sealed class ReuseContainerImage : ContainerCacheTask
             return;
         }
 
-        Hit = true;
-        ManifestDigest = found.Manifest.Digest;
-        Manifest = found.Manifest.Text;
-        Configuration = found.ConfigText;
-        MediaType = found.Manifest.MediaType;
-        Names = tags.Prepend(KeyTag).Select(t => (ITaskItem)new TaskItem($"{image}:{t}")).ToArray();
+        SetHit(found, tags.Prepend(KeyTag).Select(t => $"{image}:{t}"));
         Log.LogMessage(
             MessageImportance.High,
             "ContainerCache: hit: {0}:{1} is {2} with key {3}; nothing built or uploaded{4}.",

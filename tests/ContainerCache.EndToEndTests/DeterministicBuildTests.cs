@@ -65,11 +65,16 @@ public sealed class DeterministicBuildTests
         app.WriteFile("README.md", "# Commits\n");
         await Git.RunAsync(app.Directory, "add", "README.md");
         await Git.RunAsync(app.Directory, "commit", "-q", "-m", "Add a README");
-        await app.PublishContainerAsync();
+        CommandResult reused = await app.PublishContainerAsync();
         Assert.AreEqual(key, app.KeyFileKey(), "A commit that changes no shipped input keeps the key.");
+        StringAssert.Contains(reused.Output, "ContainerCache: hit:", "So the image is reused...");
+        Assert.AreEqual(first, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[RevisionLabel], "...and names the commit that built it.");
+
+        await app.PublishContainerAsync("-p:ContainerCacheReuse=false");
         string second = await Git.HeadAsync(app.Directory);
         Assert.AreNotEqual(first, second);
-        Assert.AreEqual(second, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[RevisionLabel], "The revision stays visible on the image.");
+        Assert.AreEqual(key, app.KeyFileKey());
+        Assert.AreEqual(second, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[RevisionLabel], "A rebuild names the new commit.");
     }
 
     [TestMethod]
