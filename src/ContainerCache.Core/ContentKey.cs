@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO.Hashing;
+using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace ContainerCache;
 
@@ -31,17 +34,25 @@ public sealed class KeyedEntry
     public string? Normalization { get; }
 }
 
-/// <summary>One setting of the key's input: its name and the hash of its encoded values, never the values.</summary>
+/// <summary>
+/// One setting of the key's input: its name and a salted hash of its encoded values, never the
+/// values. The values stay in memory, for comparing with an earlier key file.
+/// </summary>
 public sealed class KeyedSetting
 {
-    internal KeyedSetting(string name, string hash)
+    internal KeyedSetting(string name, string hash, ContainerSetting setting)
     {
         Name = name;
         Hash = hash;
+        Setting = setting;
     }
 
     public string Name { get; }
+
+    /// <summary>See <see cref="ContentKey.SettingHash"/>.</summary>
     public string Hash { get; }
+
+    internal ContainerSetting Setting { get; }
 }
 
 /// <summary>A content key and the per-input manifest it was computed from.</summary>
@@ -109,15 +120,37 @@ public sealed class ContentKey
         }
 
         List<ContainerSetting> merged = Merge(settings);
-        var keyedSettings = new KeyedSetting[merged.Count];
         encoder.WriteUInt32((uint)merged.Count);
-        for (int i = 0; i < merged.Count; i++)
+        foreach (ContainerSetting setting in merged)
         {
-            Encode(encoder, merged[i]);
-            keyedSettings[i] = new KeyedSetting(merged[i].Name, HashSetting(merged[i]));
+            Encode(encoder, setting);
         }
 
-        return new ContentKey(Hex(hash.GetHashAndReset()), keyedEntries, keyedSettings);
+        string key = Hex(hash.GetHashAndReset());
+        KeyedSetting[] keyedSettings = merged.Select(s => new KeyedSetting(s.Name, SettingHash(s, key), s)).ToArray();
+        return new ContentKey(key, keyedEntries, keyedSettings);
+    }
+
+    /// <summary>
+    /// The hash of a setting in a key file: HMAC-SHA256 of its encoding (name, count, values), keyed
+    /// with the file's own key as a salt, cut to 16 bytes, in hex. Setting values, which may be
+    /// secrets, never appear; and the same value hashes differently under every other key.
+    /// </summary>
+    public static string SettingHash(ContainerSetting setting, string salt)
+    {
+        var capture = new CapturingHash();
+        Encode(new CanonicalEncoder(capture), setting);
+        using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(salt));
+        byte[] mac = hmac.ComputeHash(capture.ToArray());
+        return Hex(mac.Take(16).ToArray());
+    }
+
+    /// <summary>The unsalted setting hash of key file schema 1: XxHash128 of the encoding.</summary>
+    internal static string LegacySettingHash(ContainerSetting setting)
+    {
+        var hash = new XxHash128();
+        Encode(new CanonicalEncoder(hash), setting);
+        return Hex(hash.GetHashAndReset());
     }
 
     /// <summary>Settings sorted by name; repeated names keep all their values, in order.</summary>
@@ -138,13 +171,6 @@ public sealed class ContentKey
         }
     }
 
-    private static string HashSetting(ContainerSetting setting)
-    {
-        var hash = new XxHash128();
-        Encode(new CanonicalEncoder(hash), setting);
-        return Hex(hash.GetHashAndReset());
-    }
-
     internal static string Hex(byte[] bytes)
     {
         const string digits = "0123456789abcdef";
@@ -157,4 +183,23 @@ public sealed class ContentKey
 
         return new string(chars);
     }
+}
+
+/// <summary>Collects the bytes written to it, so that an encoding can go to a hash that is not a NonCryptographicHashAlgorithm.</summary>
+internal sealed class CapturingHash : NonCryptographicHashAlgorithm
+{
+    private readonly MemoryStream _bytes = new();
+
+    public CapturingHash()
+        : base(1)
+    {
+    }
+
+    public byte[] ToArray() => _bytes.ToArray();
+
+    public override void Append(ReadOnlySpan<byte> source) => _bytes.Write(source.ToArray(), 0, source.Length);
+
+    public override void Reset() => _bytes.SetLength(0);
+
+    protected override void GetCurrentHashCore(Span<byte> destination) => destination.Clear();
 }

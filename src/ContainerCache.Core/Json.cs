@@ -45,6 +45,9 @@ public static class Json
     /// <summary>The string at a path of object members, or null when any step is missing or of another type.</summary>
     public static string? GetString(object? node, params string[] path) => Get(node, path) as string;
 
+    /// <summary>The number at a path of object members, or null.</summary>
+    public static double? GetNumber(object? node, params string[] path) => Get(node, path) as double?;
+
     /// <summary>The object at a path of object members, or null.</summary>
     public static Dictionary<string, object?>? GetObject(object? node, params string[] path) => Get(node, path) as Dictionary<string, object?>;
 

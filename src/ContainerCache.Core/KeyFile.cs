@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -11,7 +12,8 @@ namespace ContainerCache;
 /// </summary>
 public static class KeyFile
 {
-    public const int SchemaVersion = 1;
+    /// <remarks>2: setting hashes are salted with the file's key (HMAC-SHA256), no longer plain XxHash128.</remarks>
+    public const int SchemaVersion = 2;
 
     /// <param name="baseImage">The base image reference the key was computed with, if any.</param>
     /// <param name="baseImageDigest">The digest the base image resolved to, or null when it was keyed by reference only.</param>
@@ -136,7 +138,48 @@ public static class KeyFile
         }
     }
 
-    private static string KindName(EntryKind kind) => kind switch
+    /// <summary>Reads a key file of schema 1 or 2, as written by this package.</summary>
+    /// <exception cref="FormatException">The text is not such a key file; the message says what is wrong.</exception>
+    public static KeyFileContent Read(string json)
+    {
+        Dictionary<string, object?> root = Json.Parse(json) as Dictionary<string, object?>
+            ?? throw new FormatException("It is not a JSON object.");
+        int schema = Json.GetNumber(root, "schemaVersion") is double version ? (int)version : 0;
+        if (schema is not (1 or 2))
+        {
+            throw new FormatException($"Its schemaVersion is {(schema == 0 ? "missing" : schema.ToString(CultureInfo.InvariantCulture))}; this package reads 1 and 2.");
+        }
+
+        string key = Json.GetString(root, "key") ?? throw new FormatException("It has no key.");
+        var files = new Dictionary<string, KeyFileEntry>(StringComparer.Ordinal);
+        foreach (object? file in Json.GetArray(root, "files") ?? throw new FormatException("It has no files."))
+        {
+            string path = Json.GetString(file, "path") ?? throw new FormatException("A file has no path.");
+            files[path] = new KeyFileEntry(
+                Json.GetString(file, "kind") ?? "",
+                Json.GetNumber(file, "size") is double size ? (long)size : 0,
+                Json.GetString(file, "hash"),
+                Json.GetObject(file) is { } entry && entry.TryGetValue("executable", out object? executable) && executable is true);
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (object? setting in Json.GetArray(root, "settings") ?? throw new FormatException("It has no settings."))
+        {
+            settings[Json.GetString(setting, "name") ?? throw new FormatException("A setting has no name.")] =
+                Json.GetString(setting, "hash") ?? throw new FormatException("A setting has no hash.");
+        }
+
+        return new KeyFileContent(
+            schema,
+            key,
+            Json.GetNumber(root, "keyFormatVersion") is double format ? (uint)format : 0,
+            Json.GetString(root, "baseImage", "name"),
+            Json.GetString(root, "baseImage", "digest"),
+            files,
+            settings);
+    }
+
+    internal static string KindName(EntryKind kind) => kind switch
     {
         EntryKind.File => "file",
         EntryKind.Directory => "directory",
@@ -145,4 +188,53 @@ public static class KeyFile
     };
 
     private static string Quote(string value) => Json.Quote(value);
+}
+
+/// <summary>A key file as read back: what an earlier publish keyed.</summary>
+public sealed class KeyFileContent
+{
+    public KeyFileContent(
+        int schemaVersion,
+        string key,
+        uint keyFormatVersion,
+        string? baseImage,
+        string? baseImageDigest,
+        IReadOnlyDictionary<string, KeyFileEntry> files,
+        IReadOnlyDictionary<string, string> settings)
+    {
+        SchemaVersion = schemaVersion;
+        Key = key;
+        KeyFormatVersion = keyFormatVersion;
+        BaseImage = baseImage;
+        BaseImageDigest = baseImageDigest;
+        Files = files;
+        Settings = settings;
+    }
+
+    public int SchemaVersion { get; }
+    public string Key { get; }
+    public uint KeyFormatVersion { get; }
+    public string? BaseImage { get; }
+    public string? BaseImageDigest { get; }
+    public IReadOnlyDictionary<string, KeyFileEntry> Files { get; }
+
+    /// <summary>Setting name to hash.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+}
+
+/// <summary>One entry of a key file's <c>files</c>.</summary>
+public sealed class KeyFileEntry
+{
+    public KeyFileEntry(string kind, long size, string? hash, bool executable)
+    {
+        Kind = kind;
+        Size = size;
+        Hash = hash;
+        Executable = executable;
+    }
+
+    public string Kind { get; }
+    public long Size { get; }
+    public string? Hash { get; }
+    public bool Executable { get; }
 }

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace ContainerCache.Tasks;
 
@@ -31,6 +33,15 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
     /// <summary>The registry images are pushed to: when the base is there too, the SDK's push credentials apply.</summary>
     public string OutputRegistry { get; set; } = "";
+
+    /// <summary>An earlier key file to explain the key against; by default, the key file as the last publish left it.</summary>
+    public string Baseline { get; set; } = "";
+
+    /// <summary>True when the user named the baseline (ContainerCacheBaseline): then it must exist and be readable.</summary>
+    public bool BaselineIsExplicit { get; set; }
+
+    /// <summary>The <see cref="Changes"/> an earlier computation in this build already reported, so as not to repeat it.</summary>
+    public string ReportedChanges { get; set; } = "";
 
     public string BaseRegistry { get; set; } = "";
     public string BaseImageName { get; set; } = "";
@@ -69,6 +80,14 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     [Output]
     public string BaseDigest { get; private set; } = "";
 
+    /// <summary>A fingerprint of the changes reported against the baseline.</summary>
+    [Output]
+    public string Changes { get; private set; } = "";
+
+    /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
+    [Output]
+    public ITaskItem[] ChangedInputs { get; private set; } = Array.Empty<ITaskItem>();
+
     protected override void ExecuteCore()
     {
         LogInput(nameof(PublishDirectory), PublishDirectory);
@@ -82,6 +101,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
         }
 
+        KeyFileContent? baseline = ReadBaseline();
         string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
         var settings = new ImageSettings
         {
@@ -126,6 +146,55 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier,
             baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {baseImage} at {baseDigest.Substring(0, 19)}");
         Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
+        Explain(baseline, key, baseDigest);
+    }
+
+    private KeyFileContent? ReadBaseline()
+    {
+        LogInput(nameof(Baseline), Baseline);
+        if (Baseline.Length == 0 || (!BaselineIsExplicit && !File.Exists(Baseline)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ContainerCache.KeyFile.Read(File.ReadAllText(Baseline));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            if (BaselineIsExplicit)
+            {
+                throw new ContainerCacheException(
+                    DiagnosticCodes.BaselineUnreadable,
+                    $"ContainerCacheBaseline '{Baseline}' cannot be read as a key file: {e.Message}");
+            }
+
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: the last publish's key file cannot be compared with ({0}).", e.Message);
+            return null;
+        }
+    }
+
+    private void Explain(KeyFileContent? baseline, ContentKey key, string baseDigest)
+    {
+        if (baseline is null)
+        {
+            Log.LogMessage(MessageImportance.Low, "ContainerCache: no earlier key file to compare with.");
+            return;
+        }
+
+        KeyChanges changes = KeyChanges.Compare(baseline, key, baseDigest);
+        string[] lines = changes.Lines().ToArray();
+        ChangedInputs = lines.Select(l => (ITaskItem)new TaskItem(l)).ToArray();
+        string summary = changes.Summary(BaselineIsExplicit ? $"the baseline {Baseline}" : "the last publish");
+        Changes = KeyChanges.Fingerprint(summary);
+        if (Changes == ReportedChanges)
+        {
+            return;
+        }
+
+        bool onlyUnresolvedBase = changes.InputsUnchanged && changes.Key != changes.PreviousKey;
+        Log.LogMessage(onlyUnresolvedBase ? MessageImportance.Normal : MessageImportance.High, "ContainerCache: " + summary);
     }
 
     private string ResolveBaseDigest()

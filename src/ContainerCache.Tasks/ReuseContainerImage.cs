@@ -35,7 +35,7 @@ public sealed class ReuseContainerImage : ReuseTask
 
         if (!lookup.IsHit)
         {
-            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: {0}; building the image.", lookup.Reason);
+            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: {0}; building the image.{1}", lookup.Reason, DescribeCurrentImage(client, image));
             return;
         }
 
@@ -60,5 +60,33 @@ public sealed class ReuseContainerImage : ReuseTask
             found.Manifest.Digest,
             Key,
             tags.Length == 0 ? "" : "; tagged " + string.Join(", ", tags));
+    }
+
+    /// <summary>On a miss, what the first requested tag names now, so that logs show both keys. Best effort.</summary>
+    private string DescribeCurrentImage(RegistryClient client, string image)
+    {
+        string? tag = RequestedTags.FirstOrDefault(t => t != KeyTag);
+        if (tag is null)
+        {
+            return "";
+        }
+
+        try
+        {
+            Manifest? manifest = client.GetManifestAsync(Repository, tag).GetAwaiter().GetResult();
+            if (manifest is null)
+            {
+                return $" {image}:{tag} does not exist yet.";
+            }
+
+            string[] keys = ImageCache.ReadImagesAsync(client, Repository, manifest).GetAwaiter().GetResult()
+                .Select(i => i.Key ?? "(none)").Distinct(StringComparer.Ordinal).ToArray();
+            return $" {image}:{tag} is now the image with key {string.Join(", ", keys)}, built from other inputs.";
+        }
+        catch (RegistryException e)
+        {
+            Log.LogMessage(MessageImportance.Low, "ContainerCache: {0}:{1} could not be read: {2}", image, tag, e.Message);
+            return "";
+        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class KeyFileTests
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement root = doc.RootElement;
         Assert.AreEqual(key.Key, root.GetProperty("key").GetString());
-        Assert.AreEqual(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.AreEqual(2, root.GetProperty("schemaVersion").GetInt32());
         Assert.AreEqual(2, root.GetProperty("fileCount").GetInt32());
         CollectionAssert.AreEquivalent(
             new[] { "app.dll", "odd \"name\"\\\t.txt" },
