@@ -40,6 +40,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>True when the user named the baseline (ContainerCacheBaseline): then it must exist and be readable.</summary>
     public bool BaselineIsExplicit { get; set; }
 
+    /// <summary>A second copy of the key file, kept in obj/ so that the next publish can explain itself even when bin/ is gone.</summary>
+    public string LastKeyFile { get; set; } = "";
+
     /// <summary>The <see cref="Changes"/> an earlier computation in this build already reported, so as not to repeat it.</summary>
     public string ReportedChanges { get; set; } = "";
 
@@ -130,7 +133,12 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         var stopwatch = Stopwatch.StartNew();
         ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile);
         string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
-        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, ContainerCache.KeyFile.Serialize(key, baseImage, baseDigest.Length == 0 ? null : baseDigest));
+        string keyFileContent = ContainerCache.KeyFile.Serialize(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
+        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileContent);
+        if (LastKeyFile.Length > 0)
+        {
+            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent);
+        }
         stopwatch.Stop();
 
         Key = key.Key;
