@@ -49,7 +49,7 @@ log="$work/registry/registry.log"
 uploads() { grep -c '"PUT /v2/[^ ]*/blobs/uploads/' "$log" || true; }
 publish() {
   dotnet publish "$app" -c Release -t:PublishContainer -nodeReuse:false \
-    -p:ContainerRegistry="$registry" -p:ContainerBaseImage="$base" "$@" | grep -E 'ContainerCache:|Pushed image' || true
+    -p:ContainerRegistry="$registry" -p:ContainerBaseImage="$base" "$@" | grep -E 'ContainerCache:|Pushed image|^ +(files|settings) ' || true
   key=$(sed -n 's/^  "key": "\([0-9a-f]*\)",$/\1/p' "$app/bin/Release/net10.0/publish/container-cache.json")
   echo "key file:             $(realpath --relative-to="$root" "$app/bin/Release/net10.0/publish/container-cache.json") -> key $key"
   echo "label on image:       dev.containercache.key=$(skopeo inspect --tls-verify=false --format '{{index .Labels "dev.containercache.key"}}' "docker://$image:latest")"
