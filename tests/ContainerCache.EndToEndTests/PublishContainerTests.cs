@@ -78,6 +78,10 @@ public sealed class PublishContainerTests
         await app.PublishContainerAsync();
         CollectionAssert.AreEquivalent(new[] { "latest" }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
         Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+
+        CommandResult again = await app.PublishContainerAsync();
+        StringAssert.Contains(again.Output, "Pushed image", "Without the key tag nothing can be found, so the image is built.");
+        Assert.AreEqual(0, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}"), "No lookup is made.");
     }
 
     [TestMethod]

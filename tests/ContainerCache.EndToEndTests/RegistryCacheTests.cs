@@ -238,6 +238,11 @@ public sealed class RegistryCacheTests
         CommandResult empty = await app.TryPublishAsync("-t:ContainerCacheVerify");
         StringAssert.Contains(empty.Output, "error CONTAINERCACHE1003");
         StringAssert.Contains(empty.Output, "ContainerCacheVerifyImage");
+
+        CommandResult disabled = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheEnabled=false", "-p:ContainerCacheVerifyImage=" + image);
+        Assert.AreNotEqual(0, disabled.ExitCode);
+        StringAssert.Contains(disabled.Output, "error CONTAINERCACHE1003");
+        StringAssert.Contains(disabled.Output, "ContainerCacheEnabled");
     }
 
     private static int Uploads(TestApp app) =>
