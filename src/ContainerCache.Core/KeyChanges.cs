@@ -63,11 +63,11 @@ public sealed class KeyChanges
         var files = current.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
         foreach (KeyedEntry entry in current.Entries)
         {
-            if (!previous.Files.TryGetValue(entry.Path, out KeyFileEntry? old))
+            if (!previous.Files.TryGetValue(entry.Path, out KeyedEntry? old))
             {
                 changes.FilesAdded.Add(entry.Path);
             }
-            else if (old.Kind != KeyFile.KindName(entry.Kind) || old.Hash != entry.Hash || (entry.Hash is not null && (old.Size != entry.Size || old.Executable != entry.Executable)))
+            else if (old.Kind != entry.Kind || old.Hash != entry.Hash || (entry.Hash is not null && (old.Size != entry.Size || old.Executable != entry.Executable)))
             {
                 changes.FilesChanged.Add(entry.Path);
             }

@@ -151,15 +151,18 @@ public static class KeyFile
         }
 
         string key = Json.GetString(root, "key") ?? throw new FormatException("It has no key.");
-        var files = new Dictionary<string, KeyFileEntry>(StringComparer.Ordinal);
+        var files = new Dictionary<string, KeyedEntry>(StringComparer.Ordinal);
         foreach (object? file in Json.GetArray(root, "files") ?? throw new FormatException("It has no files."))
         {
             string path = Json.GetString(file, "path") ?? throw new FormatException("A file has no path.");
-            files[path] = new KeyFileEntry(
-                Json.GetString(file, "kind") ?? "",
+            string kind = Json.GetString(file, "kind") ?? "";
+            files[path] = new KeyedEntry(
+                path,
+                KindFromName(kind) ?? throw new FormatException($"The file '{path}' has an unknown kind '{kind}'."),
                 Json.GetNumber(file, "size") is double size ? (long)size : 0,
                 Json.GetString(file, "hash"),
-                Json.GetObject(file) is { } entry && entry.TryGetValue("executable", out object? executable) && executable is true);
+                Json.GetObject(file) is { } entry && entry.TryGetValue("executable", out object? executable) && executable is true,
+                Json.GetString(file, "normalized"));
         }
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -179,7 +182,16 @@ public static class KeyFile
             settings);
     }
 
-    internal static string KindName(EntryKind kind) => kind switch
+    private static EntryKind? KindFromName(string name) => name switch
+    {
+        "file" => EntryKind.File,
+        "directory" => EntryKind.Directory,
+        "fileLink" => EntryKind.FileLink,
+        "directoryLink" => EntryKind.DirectoryLink,
+        _ => null,
+    };
+
+    private static string KindName(EntryKind kind) => kind switch
     {
         EntryKind.File => "file",
         EntryKind.Directory => "directory",
@@ -199,7 +211,7 @@ public sealed class KeyFileContent
         uint keyFormatVersion,
         string? baseImage,
         string? baseImageDigest,
-        IReadOnlyDictionary<string, KeyFileEntry> files,
+        IReadOnlyDictionary<string, KeyedEntry> files,
         IReadOnlyDictionary<string, string> settings)
     {
         SchemaVersion = schemaVersion;
@@ -216,25 +228,8 @@ public sealed class KeyFileContent
     public uint KeyFormatVersion { get; }
     public string? BaseImage { get; }
     public string? BaseImageDigest { get; }
-    public IReadOnlyDictionary<string, KeyFileEntry> Files { get; }
+    public IReadOnlyDictionary<string, KeyedEntry> Files { get; }
 
     /// <summary>Setting name to hash.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; }
-}
-
-/// <summary>One entry of a key file's <c>files</c>.</summary>
-public sealed class KeyFileEntry
-{
-    public KeyFileEntry(string kind, long size, string? hash, bool executable)
-    {
-        Kind = kind;
-        Size = size;
-        Hash = hash;
-        Executable = executable;
-    }
-
-    public string Kind { get; }
-    public long Size { get; }
-    public string? Hash { get; }
-    public bool Executable { get; }
 }
