@@ -82,6 +82,12 @@ public static class FileHasher
                 return new ContentHash(normalized.Length, hasher.GetHashAndReset());
             }
 
+#if NET
+            // Not hasher.Append: in a fresh process that runs at tier 0 (see XxHash128Stream).
+            var hash = new byte[16];
+            long length = XxHash128Stream.Hash(stream, buffer, hash);
+            return new ContentHash(length, hash);
+#else
             long length = 0;
             int read;
             while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
@@ -91,6 +97,7 @@ public static class FileHasher
             }
 
             return new ContentHash(length, hasher.GetHashAndReset());
+#endif
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
