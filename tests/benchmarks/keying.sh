@@ -54,6 +54,7 @@
 # key files in artifacts/benchmarks/keying/{logs,keys}/. On exit (also on failure) the trees, the
 # big file, the generator, the apps and their NuGet cache are deleted: a few MB of logs stay.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 shopt -s inherit_errexit
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks/keying"
@@ -68,18 +69,6 @@ user_nuget="${NUGET_PACKAGES-}"
 export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
   DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-die() { echo "BENCHMARK FAILED: $*" >&2; exit 1; }
-now_ns() { date +%s%N; }
-load1() { cut -d' ' -f1 /proc/loadavg; }
-# run LOG CMD...: runs CMD with its output in LOG; on failure shows the log's end and stops.
-run() {
-  local log="$1"; shift
-  if ! "$@" >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    die "command failed (log: $log): $*"
-  fi
-}
 
 # The peer and /usr/bin/time, from Debian's packages when missing.
 missing=()
@@ -211,18 +200,8 @@ size_text() { awk -v b="$1" 'BEGIN { if (b < 1048576) printf "%.1f KiB\n", b / 1
 step "The app that keys the trees: a copy of samples/HelloContainer per tree, restored from this run's pack"
 # make_app NAME: a copy of the sample that takes ContainerCache from this run's pack only.
 make_app() {
-  local dir="$work/apps/$1"
-  cp -r "$root/samples/HelloContainer" "$dir"
-  rm -rf "$dir/bin" "$dir/obj"
-  cat >"$dir/nuget.config" <<XML
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="containercache-local" value="$work/local-packages" />
-  </packageSources>
-</configuration>
-XML
-  run "$work/logs/restore-$1.log" dotnet restore "$dir" -nodeReuse:false
+  sample_app "$work/apps/$1" "$work/local-packages"
+  run "$work/logs/restore-$1.log" dotnet restore "$work/apps/$1" -nodeReuse:false
 }
 for t in "${trees[@]}" mem; do make_app "$t"; done
 cat >"$work/apps/warm.proj" <<'XML'
@@ -243,7 +222,6 @@ echo "case,run,max_rss_kb" >"$rss_csv"
 record() { echo "$1,$2,$3,$4,$5" >>"$csv"; }
 
 # summary_block LOG HEADER: the lines of one performance summary block.
-summary_block() { awk -v h="$2" '$0 == h {on=1; next} on && /^[[:space:]]*$/ {exit} on' "$1"; }
 # summary_ms LOG HEADER NAME: the single-call time of NAME in that summary block.
 summary_ms() {
   local line re='^[[:space:]]*([0-9]+) ms +[^ ]+ +1 calls$'
@@ -393,14 +371,7 @@ echo "xxh128sum-big,1,$(max_rss "$work/logs/mem-xxh128sum.time")" >>"$rss_csv"
 rm -f "$work/trees/mem/big.bin"
 
 # stats TREE TOOL: "median min max" of a tool's times.
-stats() {
-  awk -F, -v t="$1" -v k="$2" 'NR > 1 && $1 == t && $2 == k {print $4}' "$csv" | sort -n | awk '
-    {x[NR] = $1} END {
-      if (NR == 0) exit 1
-      m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
-      printf "%g %g %g\n", m, x[1], x[NR]
-    }'
-}
+stats() { column_stats "$csv" "$1" "$2" 4; }
 rss_stats() {
   awk -F, -v c="$1" 'NR > 1 && $1 == c {print $3}' "$rss_csv" | sort -n | awk '
     {x[NR] = $1} END {m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2; printf "%.0f %.0f %.0f\n", m / 1024, x[1] / 1024, x[NR] / 1024}'
@@ -408,9 +379,7 @@ rss_stats() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}'; }
 
 step "Results"
-cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-echo "Machine: nproc $(nproc), memory $mem, CPU ${cpu:-unknown}, .NET SDK $(dotnet --version), $(uname -sr), $(xxh128sum --version 2>&1 | tr -s ' \r\n' ' ' | sed 's/ *$//'); started $date_start"
+echo "$(machine), $(xxh128sum --version 2>&1 | tr -s ' \r\n' ' ' | sed 's/ *$//'); started $date_start"
 echo "Load average (1, 5, 15 min): $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
   "1-min load at the measured runs: median $(tail -n +2 "$csv" | cut -d, -f5 | sort -n | awk '{x[NR]=$1} END {print x[int((NR+1)/2)] ", max " x[NR]}')"
 echo "Rounds: $rounds per tool and tree, tools alternating; warm page cache."

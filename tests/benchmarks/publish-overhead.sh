@@ -32,6 +32,7 @@
 # in artifacts/benchmarks/publish-overhead/nuget-packages (the self-contained app's runtime pack) is
 # kept for the next run, except this run's ContainerCache.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 shopt -s inherit_errexit
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks/publish-overhead"
@@ -45,17 +46,6 @@ user_nuget="${NUGET_PACKAGES-}"
 export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
   DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-die() { echo "BENCHMARK FAILED: $*" >&2; exit 1; }
-now_ns() { date +%s%N; }
-load1() { cut -d' ' -f1 /proc/loadavg; }
-run() {
-  local log="$1"; shift
-  if ! "$@" >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    die "command failed (log: $log): $*"
-  fi
-}
 
 cleanup() { rm -rf "$work/apps"; }
 trap cleanup EXIT
@@ -78,7 +68,6 @@ variant_props_pkg=()
 variant_props_off=(-p:ContainerCacheEnabled=false)
 props() { local -n ap="app_props_$1" vp="variant_props_$2"; printf '%s\n' "${ap[@]}" "${vp[@]}"; }
 
-summary_block() { awk -v h="$2" '$0 == h {on=1; next} on && /^[[:space:]]*$/ {exit} on' "$1"; }
 perf_targets() { summary_block "$1" "Target Performance Summary:" | awk '{print $3, $1}'; }
 # project_ms LOG DIR: the app's single-call Project Performance Summary time.
 project_ms() {
@@ -138,17 +127,7 @@ for app in "${apps[@]}"; do
   step "App '$app': per variant, a copy of the sample, a full publish and an untimed incremental one"
   for variant in pkg off; do
     dir="$work/apps/$app-$variant"
-    cp -r "$root/samples/HelloContainer" "$dir"
-    rm -rf "$dir/bin" "$dir/obj"
-    cat >"$dir/nuget.config" <<XML
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="containercache-local" value="$work/local-packages" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-</configuration>
-XML
+    sample_app "$dir" "$work/local-packages" online
     mapfile -t p < <(props "$app" "$variant")
     run "$work/logs/$app-$variant-first.log" dotnet publish "$dir" -c Release -nodeReuse:false -tl:off "${p[@]}"
     run "$work/logs/$app-$variant-warmup.log" dotnet publish "$dir" -c Release --no-restore -nodeReuse:false -tl:off -clp:PerformanceSummary "${p[@]}"
@@ -165,21 +144,11 @@ XML
 done
 
 # stats APP VARIANT COLUMN: "median min max".
-stats() {
-  awk -F, -v a="$1" -v v="$2" -v c="$3" 'NR > 1 && $1 == a && $2 == v {print $c}' "$csv" | sort -n | awk '
-    {x[NR] = $1} END {
-      if (NR == 0) exit 1
-      m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
-      printf "%g %g %g\n", m, x[1], x[NR]
-    }'
-}
+stats() { column_stats "$csv" "$@"; }
 overhead() { awk -v p="$1" -v o="$2" 'BEGIN {if (o > 0) printf "%+.1f%%", (p - o) * 100 / o; else print "n/a"}'; }
-label() { [ "$1" = fdd ] && echo "framework-dependent" || echo "self-contained linux-x64"; }
 
 step "Results"
-cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-echo "Machine: nproc $(nproc), memory $mem, CPU ${cpu:-unknown}, .NET SDK $(dotnet --version), $(uname -sr); started $date_start"
+echo "$(machine); started $date_start"
 echo "Load average (1, 5, 15 min): $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
   "1-min load at the measured runs: median $(tail -n +2 "$csv" | cut -d, -f10 | sort -n | awk '{x[NR]=$1} END {print x[int((NR+1)/2)] ", max " x[NR]}')"
 echo "Rounds: $rounds per variant, alternating. pkg = ContainerCache enabled; off = -p:ContainerCacheEnabled=false."

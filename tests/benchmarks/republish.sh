@@ -23,7 +23,7 @@
 #     _PublishSingleContainer is not added again. Dependencies and Before/AfterTargets are not
 #     included in a target's time, so they are added.
 #   - every _ContainerCache* target, except those that run in a plain publish too
-#     (_ContainerCacheValidateProperties, _ContainerCacheComputeContainerConfig,
+#     (_ContainerCacheValidateProperties, _ContainerCacheRememberKeyFile, _ContainerCacheComputeContainerConfig,
 #     _ContainerCacheComputeImageConfig, _ContainerCacheComputePlatformImageConfig) and except
 #     ContainerCacheComputeKey (the key computed after Publish, which a plain publish pays too).
 #   - the SDK's container settings targets (ComputeContainerConfig, ComputeContainerBaseImage,
@@ -56,6 +56,7 @@
 # Output: markdown tables at the end; per-round data in artifacts/benchmarks/*.csv, the log of
 # every run in artifacts/benchmarks/logs/.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks"
 rounds="${BENCH_ROUNDS:-7}"
@@ -66,10 +67,6 @@ rounds="${BENCH_ROUNDS:-7}"
 export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
   DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-die() { echo "BENCHMARK FAILED: $*" >&2; exit 1; }
-now_ns() { date +%s%N; }
-load1() { cut -d' ' -f1 /proc/loadavg; }
 
 bash "$root/tests/prerequisites.sh"
 find "$work" -mindepth 1 -maxdepth 1 ! -name nuget-packages -exec rm -rf {} + 2>/dev/null || true
@@ -109,20 +106,7 @@ base=$(sed -n 's/^base=//p' "$work/registry.out")
 echo "registry: $registry   base image: $base"
 
 # make_app NAME: a copy of the sample that takes ContainerCache from this run's pack.
-make_app() {
-  local dir="$work/apps/$1"
-  cp -r "$root/samples/HelloContainer" "$dir"
-  rm -rf "$dir/bin" "$dir/obj"
-  cat >"$dir/nuget.config" <<XML
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="containercache-local" value="$work/local-packages" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-</configuration>
-XML
-}
+make_app() { sample_app "$work/apps/$1" "$work/local-packages" online; }
 
 # Properties per app and per variant (bash arrays, keyed by a name).
 app_props_fdd=()
@@ -138,13 +122,6 @@ props() {
 }
 
 # run LOG CMD...: runs CMD with its output in LOG; on failure shows the log's end and stops.
-run() {
-  local log="$1"; shift
-  if ! "$@" >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    die "command failed (log: $log): $*"
-  fi
-}
 
 # Targets that must not run in the secondary metric's step: they would mean a build or publish ran.
 forbidden_targets='^(Restore|_GenerateRestoreGraph|Build|CoreBuild|CoreCompile|CopyFilesToOutputDirectory|Publish|PrepareForPublish|ComputeResolvedFilesToPublishList|ComputeFilesToPublish|CopyFilesToPublishDirectory|_CopyResolvedFilesToPublishAlways|_CopyResolvedFilesToPublishPreserveNewest|ResolvePackageAssets|ResolveAssemblyReferences|GenerateBuildDependencyFile|GeneratePublishDependencyFile|ILLink|GenerateBundle)$'
@@ -152,7 +129,7 @@ forbidden_targets='^(Restore|_GenerateRestoreGraph|Build|CoreBuild|CoreCompile|C
 # The primary metric's classification of targets (see the header).
 config_targets=" ComputeContainerConfig ComputeContainerBaseImage _ContainerEstablishRIDNess _ComputeContainerExecutionArgs _ParseItemsForPublishingSingleContainer "
 nested_targets=" _PublishSingleContainer _PublishMultiArchContainers "
-publish_step_targets=" ContainerCacheComputeKey _ContainerCacheValidateProperties _ContainerCacheComputeContainerConfig _ContainerCacheComputeImageConfig _ContainerCacheComputePlatformImageConfig _ContainerVerifySDKVersion _CheckContainersPackage "
+publish_step_targets=" ContainerCacheComputeKey _ContainerCacheRememberKeyFile _ContainerCacheValidateProperties _ContainerCacheComputeContainerConfig _ContainerCacheComputeImageConfig _ContainerCacheComputePlatformImageConfig _ContainerVerifySDKVersion _CheckContainersPackage "
 
 # classify TARGET: counted (container step), nested (inside PublishContainer's time), publish, or unknown.
 classify() {
@@ -167,7 +144,6 @@ classify() {
 }
 
 # summary_block LOG HEADER: the lines of one performance summary block.
-summary_block() { awk -v h="$2" '$0 == h {on=1; next} on && /^[[:space:]]*$/ {exit} on' "$1"; }
 # perf_targets LOG: "TARGET MS CALLS" per line of the Target Performance Summary.
 perf_targets() { summary_block "$1" "Target Performance Summary:" | awk '{print $3, $1, $4}'; }
 # target_ms LOG TARGET: the target's time, empty when it did not run.
@@ -332,23 +308,10 @@ for app in "${apps[@]}"; do
   done
 done
 
-# median FILE APP VARIANT COLUMN: "median min max" of a column of a CSV.
-median() {
-  awk -F, -v a="$2" -v v="$3" -v c="$4" 'NR > 1 && $1 == a && $2 == v {print $c}' "$1" | sort -n | awk '
-    {x[NR] = $1} END {
-      if (NR == 0) exit 1
-      m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
-      printf "%g %g %g\n", m, x[1], x[NR]
-    }'
-}
 ratio() { awk -v s="$1" -v p="$2" 'BEGIN {if (p > 0) printf "%.1f", s / p; else print "n/a"}'; }
-label() { [ "$1" = fdd ] && echo "framework-dependent" || echo "self-contained linux-x64"; }
 
 step "Results"
-cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-[ -n "$cpu" ] || cpu=$(awk -F': *' '/^(Hardware|CPU part|uarch)/ {print $2; exit}' /proc/cpuinfo)
-mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-echo "Machine: nproc $(nproc), memory $mem, CPU ${cpu:-unknown}, .NET SDK $(dotnet --version), $(uname -sr); started $date_start"
+echo "$(machine); started $date_start"
 echo "Load average (1, 5, 15 min): $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
   "1-min load at the measured runs: median $(tail -n +2 "$republish_csv" "$build_csv" | awk -F, 'NF > 1 {print $NF}' | sort -n | awk '{x[NR]=$1} END {print x[int((NR+1)/2)] ", max " x[NR]}')"
 echo "Rounds: $rounds per variant and metric. pkg = ContainerCache, every run a reuse hit; sdk = -p:ContainerCacheEnabled=false, every run builds and pushes."
@@ -358,11 +321,11 @@ echo
 echo "| app | variant | container step median | min | max | ratio SDK/pkg | whole MSBuild median | ContainerCacheComputeKey median | wall median |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for app in "${apps[@]}"; do
-  read -r pm pmin pmax < <(median "$republish_csv" "$app" pkg 4)
-  read -r sm smin smax < <(median "$republish_csv" "$app" sdk 4)
-  read -r pw _ _ < <(median "$republish_csv" "$app" pkg 5); read -r sw _ _ < <(median "$republish_csv" "$app" sdk 5)
-  read -r pk _ _ < <(median "$republish_csv" "$app" pkg 6)
-  read -r pwall _ _ < <(median "$republish_csv" "$app" pkg 8); read -r swall _ _ < <(median "$republish_csv" "$app" sdk 8)
+  read -r pm pmin pmax < <(column_stats "$republish_csv" "$app" pkg 4)
+  read -r sm smin smax < <(column_stats "$republish_csv" "$app" sdk 4)
+  read -r pw _ _ < <(column_stats "$republish_csv" "$app" pkg 5); read -r sw _ _ < <(column_stats "$republish_csv" "$app" sdk 5)
+  read -r pk _ _ < <(column_stats "$republish_csv" "$app" pkg 6)
+  read -r pwall _ _ < <(column_stats "$republish_csv" "$app" pkg 8); read -r swall _ _ < <(column_stats "$republish_csv" "$app" sdk 8)
   echo "| $(label "$app") | package (hit) | $pm | $pmin | $pmax | $(ratio "$sm" "$pm") | $pw | $pk | $pwall |"
   echo "| $(label "$app") | SDK alone | $sm | $smin | $smax | | $sw | - | $swall |"
 done
@@ -389,10 +352,10 @@ echo
 echo "| app | variant | MSBuild median ms | min | max | ratio SDK/pkg | ContainerCacheComputeKey median | wall median |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for app in "${apps[@]}"; do
-  read -r pm pmin pmax < <(median "$build_csv" "$app" pkg 4)
-  read -r sm smin smax < <(median "$build_csv" "$app" sdk 4)
-  read -r pk _ _ < <(median "$build_csv" "$app" pkg 5)
-  read -r pwall _ _ < <(median "$build_csv" "$app" pkg 7); read -r swall _ _ < <(median "$build_csv" "$app" sdk 7)
+  read -r pm pmin pmax < <(column_stats "$build_csv" "$app" pkg 4)
+  read -r sm smin smax < <(column_stats "$build_csv" "$app" sdk 4)
+  read -r pk _ _ < <(column_stats "$build_csv" "$app" pkg 5)
+  read -r pwall _ _ < <(column_stats "$build_csv" "$app" pkg 7); read -r swall _ _ < <(column_stats "$build_csv" "$app" sdk 7)
   echo "| $(label "$app") | package (hit) | $pm | $pmin | $pmax | $(ratio "$sm" "$pm") | $pk | $pwall |"
   echo "| $(label "$app") | SDK alone | $sm | $smin | $smax | | - | $swall |"
 done

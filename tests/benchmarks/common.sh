@@ -1,0 +1,57 @@
+# Shared by the benchmark scripts (sourced, not run): messages, running a command into a log,
+# MSBuild's performance summaries, statistics over a CSV, and a line about the machine.
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() { echo "BENCHMARK FAILED: $*" >&2; exit 1; }
+now_ns() { date +%s%N; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# run LOG CMD...: runs CMD with its output in LOG; on failure shows the log's end and stops.
+run() {
+  local log="$1"; shift
+  if ! "$@" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "command failed (log: $log): $*"
+  fi
+}
+
+# summary_block LOG HEADING: the lines of one of MSBuild's performance summaries in a build log.
+summary_block() { awk -v h="$2" '$0 == h {on=1; next} on && /^[[:space:]]*$/ {exit} on' "$1"; }
+
+# column_stats CSV FIRST SECOND COLUMN: "median min max" of COLUMN over the rows whose first two fields match.
+column_stats() {
+  awk -F, -v a="$2" -v v="$3" -v c="$4" 'NR > 1 && $1 == a && $2 == v {print $c}' "$1" | sort -n | awk '
+    {x[NR] = $1} END {
+      if (NR == 0) exit 1
+      m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+      printf "%g %g %g\n", m, x[1], x[NR]
+    }'
+}
+
+label() { [ "$1" = fdd ] && echo "framework-dependent" || echo "self-contained linux-x64"; }
+
+# machine: cores, memory, CPU, SDK and kernel, for the results.
+machine() {
+  local cpu mem
+  cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+  [ -n "$cpu" ] || cpu=$(awk -F': *' '/^(Hardware|CPU part|uarch)/ {print $2; exit}' /proc/cpuinfo)
+  mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+  echo "Machine: nproc $(nproc), memory $mem, CPU ${cpu:-unknown}, .NET SDK $(dotnet --version), $(uname -sr)"
+}
+
+# sample_app DIR FEED [online]: a copy of samples/HelloContainer in DIR that takes ContainerCache from
+# the folder feed FEED only, or with "online", from FEED and nuget.org (for the runtime packs).
+sample_app() {
+  local dir="$1" feed="$2" online="${3-}"
+  cp -r "$(dirname "${BASH_SOURCE[0]}")/../../samples/HelloContainer" "$dir"
+  rm -rf "$dir/bin" "$dir/obj"
+  {
+    echo '<configuration>'
+    echo '  <packageSources>'
+    echo '    <clear />'
+    echo "    <add key=\"containercache-local\" value=\"$feed\" />"
+    [ "$online" = online ] && echo '    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />'
+    echo '  </packageSources>'
+    echo '</configuration>'
+  } >"$dir/nuget.config"
+}
