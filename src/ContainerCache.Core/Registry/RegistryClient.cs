@@ -235,7 +235,7 @@ public sealed class RegistryClient : IDisposable
             }
             catch (TaskCanceledException e)
             {
-                throw new RegistryException($"{Registry} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
+                throw TimedOut(Registry, e);
             }
         }
     }
@@ -324,7 +324,7 @@ public sealed class RegistryClient : IDisposable
             }
             catch (TaskCanceledException e)
             {
-                throw new RegistryException($"The token service of {Registry} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
+                throw TimedOut($"The token service of {Registry}", e);
             }
         }
     }
@@ -441,9 +441,13 @@ public sealed class RegistryClient : IDisposable
         }
         catch (TaskCanceledException e)
         {
-            throw new RegistryException($"{Registry} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
+            throw TimedOut(Registry, e);
         }
     }
+
+    /// <summary>A request that ran past <see cref="RegistryClientOptions.Timeout"/>; HttpClient reports it as a cancellation.</summary>
+    private RegistryException TimedOut(string who, Exception e) =>
+        new($"{who} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
 
     private static string Describe(Exception e) => e.InnerException is { } inner ? e.Message + " " + inner.Message : e.Message;
 
