@@ -84,10 +84,11 @@ public sealed class ContentKey
 
     /// <summary>Keys a publish directory and the container settings that shape its image.</summary>
     /// <param name="excludedFile">A file to leave out, such as the key file itself.</param>
-    public static ContentKey Compute(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile = null)
+    /// <param name="cache">Hashes of earlier publishes to reuse where a file cannot have changed; see <see cref="HashCache"/>.</param>
+    public static ContentKey Compute(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile = null, HashCache? cache = null)
     {
         IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile);
-        ContentHash[] contents = FileHasher.HashAll(entries);
+        ContentHash[] contents = FileHasher.HashAll(entries, cache);
         return FromInputs(entries, contents, settings);
     }
 

@@ -3,6 +3,8 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Hashing;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace ContainerCache;
@@ -30,9 +32,18 @@ public static class FileHasher
 {
     private const int BufferSize = 1 << 20;
 
-    public static ContentHash[] HashAll(IReadOnlyList<LayerEntry> entries)
+    /// <param name="cache">
+    /// Hashes of earlier publishes: a file whose stamp says it cannot have changed is not read
+    /// again (see <see cref="HashCache"/>), and the cache is updated with what was read.
+    /// </param>
+    public static ContentHash[] HashAll(IReadOnlyList<LayerEntry> entries, HashCache? cache = null)
     {
         var hashes = new ContentHash[entries.Count];
+        bool stamped = cache is not null && FileStamp.Supported;
+        var stamps = stamped ? new FileStamp?[entries.Count] : null;
+        var hashedAt = stamped ? new long[entries.Count] : null;
+        long now = stamped ? cache!.Clock() : 0;
+        int reused = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         try
         {
@@ -43,11 +54,27 @@ public static class FileHasher
                 () => (Buffer: ArrayPool<byte>.Shared.Rent(BufferSize), Hasher: new XxHash128()),
                 (i, _, worker) =>
                 {
-                    if (entries[i].HasContent)
+                    LayerEntry entry = entries[i];
+                    if (!entry.HasContent)
                     {
-                        hashes[i] = HashFile(entries[i], worker.Buffer, worker.Hasher);
+                        return worker;
                     }
 
+                    // The stamp is read before the content, so that a write during the read moves
+                    // the change time past the recorded one.
+                    if (stamped && FileStamp.TryRead(entry.FullPath, out FileStamp stamp))
+                    {
+                        stamps![i] = stamp;
+                        if (cache!.TryGet(entry, stamp, out hashes[i], out hashedAt![i]))
+                        {
+                            Interlocked.Increment(ref reused);
+                            return worker;
+                        }
+
+                        hashedAt![i] = now;
+                    }
+
+                    hashes[i] = HashFile(entry, worker.Buffer, worker.Hasher);
                     return worker;
                 },
                 worker => ArrayPool<byte>.Shared.Return(worker.Buffer));
@@ -64,6 +91,16 @@ public static class FileHasher
             }
 
             throw;
+        }
+
+        if (cache is not null)
+        {
+            cache.Reused = reused;
+            cache.Hashed = entries.Count(e => e.HasContent) - reused;
+            if (stamped)
+            {
+                cache.Update(entries, stamps!, hashes, hashedAt!);
+            }
         }
 
         return hashes;

@@ -54,6 +54,9 @@ public sealed class KeyChanges
         foreach (string name in SettingsRemoved) yield return "setting removed: " + name;
     }
 
+    /// <summary>No change: the earlier key file is the one this key would write.</summary>
+    public static KeyChanges None(string key) => new(key, key);
+
     /// <param name="previousBaseDigest">The base image digest the earlier key covered (its key file's <c>baseImage.digest</c>), or null.</param>
     /// <param name="baseDigest">The base image digest the new key covers, or empty.</param>
     public static KeyChanges Compare(KeyFileContent previous, ContentKey current, string? baseDigest)

@@ -111,7 +111,7 @@ public static class KeyFile
         return info.Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
     }
 
-    private static void Replace(string source, string destination)
+    internal static void Replace(string source, string destination)
     {
 #if NET
         File.Move(source, destination, overwrite: true);
@@ -127,7 +127,7 @@ public static class KeyFile
 #endif
     }
 
-    private static void TryDelete(string path)
+    internal static void TryDelete(string path)
     {
         try
         {

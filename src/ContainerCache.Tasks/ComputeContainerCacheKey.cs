@@ -43,6 +43,12 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>A second copy of the key file, kept in obj/ so that the next publish can explain itself even when bin/ is gone.</summary>
     public string LastKeyFile { get; set; } = "";
 
+    /// <summary>
+    /// Where to keep the content hashes between publishes, so that files that cannot have changed
+    /// are not read again (see <see cref="HashCache"/>); empty hashes every file every time.
+    /// </summary>
+    public string HashCacheFile { get; set; } = "";
+
     /// <summary>The <see cref="Changes"/> an earlier computation in this build already reported, so as not to repeat it.</summary>
     public string ReportedChanges { get; set; } = "";
 
@@ -104,7 +110,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
         }
 
-        KeyFileContent? baseline = ReadBaseline();
+        string? baselineText = ReadBaseline();
         string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
         var settings = new ImageSettings
         {
@@ -131,14 +137,23 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         };
 
         var stopwatch = Stopwatch.StartNew();
-        ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile);
+        LogInput(nameof(HashCacheFile), HashCacheFile);
+        HashCache? cache = HashCacheFile.Length == 0 ? null : HashCache.Open(HashCacheFile);
+        ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile, cache);
         string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
         string keyFileContent = ContainerCache.KeyFile.Serialize(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
+
+        // A key file carries no timestamps: the same text means the same key from the same inputs,
+        // and there is nothing to explain (nor to parse).
+        KeyChanges? changes = baselineText is null ? null
+            : baselineText == keyFileContent ? KeyChanges.None(key.Key)
+            : CompareWithBaseline(baselineText, key, baseDigest);
         bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileContent);
         if (LastKeyFile.Length > 0)
         {
             ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent);
         }
+        string? cacheUnwritable = cache?.Save();
         stopwatch.Stop();
 
         Key = key.Key;
@@ -154,10 +169,25 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier,
             baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {baseImage} at {baseDigest.Substring(0, 19)}");
         Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
-        Explain(baseline, key, baseDigest);
+        if (cache is not null)
+        {
+            Log.LogMessage(
+                MessageImportance.Low,
+                "ContainerCache: {0} files read, {1} unchanged since they were hashed (size, inode, change and modification times){2}",
+                cache.Hashed,
+                cache.Reused,
+                cache.IgnoredBecause is null ? "" : $"; the hash cache {HashCacheFile} was not used: {cache.IgnoredBecause}");
+            if (cacheUnwritable is not null)
+            {
+                Log.LogMessage(MessageImportance.Normal, "ContainerCache: " + cacheUnwritable);
+            }
+        }
+
+        Explain(changes);
     }
 
-    private KeyFileContent? ReadBaseline()
+    /// <summary>The baseline key file's text, or null when there is none.</summary>
+    private string? ReadBaseline()
     {
         LogInput(nameof(Baseline), Baseline);
         if (Baseline.Length == 0 || (!BaselineIsExplicit && !File.Exists(Baseline)))
@@ -167,31 +197,52 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         try
         {
-            return ContainerCache.KeyFile.Read(File.ReadAllText(Baseline));
+            return File.ReadAllText(Baseline);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (BaselineIsExplicit)
-            {
-                throw new ContainerCacheException(
-                    DiagnosticCodes.BaselineUnreadable,
-                    $"ContainerCacheBaseline '{Baseline}' cannot be read as a key file: {e.Message}");
-            }
-
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: the last publish's key file cannot be compared with ({0}).", e.Message);
+            BaselineUnreadable(e);
             return null;
         }
     }
 
-    private void Explain(KeyFileContent? baseline, ContentKey key, string baseDigest)
+    private KeyChanges? CompareWithBaseline(string baselineText, ContentKey key, string baseDigest)
     {
-        if (baseline is null)
+        KeyFileContent baseline;
+        try
+        {
+            baseline = ContainerCache.KeyFile.Read(baselineText);
+        }
+        catch (FormatException e)
+        {
+            BaselineUnreadable(e);
+            return null;
+        }
+
+        return KeyChanges.Compare(baseline, key, baseDigest);
+    }
+
+    /// <summary>An explicit baseline must be readable (CONTAINERCACHE1008); the last publish's key file need not be.</summary>
+    private void BaselineUnreadable(Exception e)
+    {
+        if (BaselineIsExplicit)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.BaselineUnreadable,
+                $"ContainerCacheBaseline '{Baseline}' cannot be read as a key file: {e.Message}");
+        }
+
+        Log.LogMessage(MessageImportance.Normal, "ContainerCache: the last publish's key file cannot be compared with ({0}).", e.Message);
+    }
+
+    private void Explain(KeyChanges? changes)
+    {
+        if (changes is null)
         {
             Log.LogMessage(MessageImportance.Low, "ContainerCache: no earlier key file to compare with.");
             return;
         }
 
-        KeyChanges changes = KeyChanges.Compare(baseline, key, baseDigest);
         string[] lines = changes.Lines().ToArray();
         ChangedInputs = lines.Select(l => (ITaskItem)new TaskItem(l)).ToArray();
         string summary = changes.Summary(BaselineIsExplicit ? $"the baseline {Baseline}" : "the last publish");

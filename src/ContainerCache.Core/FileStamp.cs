@@ -1,0 +1,116 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace ContainerCache;
+
+/// <summary>
+/// What the file system says about a file without reading it: size, inode, device, and the
+/// modification and status-change times in nanoseconds. The change time (ctime) moves on every
+/// write, rename, link or attribute change, and no tool can set it back; together with the inode
+/// it tells whether a file may have changed since it was hashed.
+/// </summary>
+internal readonly struct FileStamp : IEquatable<FileStamp>
+{
+    public FileStamp(long size, long modifiedNs, long changedNs, ulong inode, ulong device)
+    {
+        Size = size;
+        ModifiedNs = modifiedNs;
+        ChangedNs = changedNs;
+        Inode = inode;
+        Device = device;
+    }
+
+    public long Size { get; }
+    public long ModifiedNs { get; }
+    public long ChangedNs { get; }
+    public ulong Inode { get; }
+    public ulong Device { get; }
+
+    public bool Equals(FileStamp other) =>
+        Size == other.Size && ModifiedNs == other.ModifiedNs && ChangedNs == other.ChangedNs && Inode == other.Inode && Device == other.Device;
+
+    public override bool Equals(object? obj) => obj is FileStamp other && Equals(other);
+
+    public override int GetHashCode() => (int)(ChangedNs ^ (long)Inode);
+
+    /// <summary>
+    /// True where stamps can be read: Linux (statx, glibc 2.28 or later). Elsewhere every file is
+    /// hashed on every publish.
+    /// </summary>
+    public static bool Supported { get; } = Probe();
+
+    /// <summary>The stamp of a file, following links; false when it cannot be read.</summary>
+    public static bool TryRead(string path, out FileStamp stamp)
+    {
+        stamp = default;
+        if (!Supported)
+        {
+            return false;
+        }
+
+        if (NativeMethods.statx(NativeMethods.AtCurrentDirectory, path, 0, NativeMethods.WantedMask, out NativeMethods.Statx result) != 0
+            || (result.Mask & NativeMethods.RequiredMask) != NativeMethods.RequiredMask)
+        {
+            return false;
+        }
+
+        stamp = new FileStamp(
+            (long)result.Size,
+            result.ModifiedSeconds * 1_000_000_000L + result.ModifiedNanoseconds,
+            result.ChangedSeconds * 1_000_000_000L + result.ChangedNanoseconds,
+            result.Inode,
+            ((ulong)result.DeviceMajor << 32) | result.DeviceMinor);
+        return true;
+    }
+
+    private static bool Probe()
+    {
+#if NET
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return NativeMethods.statx(NativeMethods.AtCurrentDirectory, "/", 0, NativeMethods.WantedMask, out NativeMethods.Statx result) == 0
+                && (result.Mask & NativeMethods.RequiredMask) == NativeMethods.RequiredMask;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+#else
+        return false;
+#endif
+    }
+
+    private static class NativeMethods
+    {
+        public const int AtCurrentDirectory = -100;
+
+        // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE
+        public const uint WantedMask = 0x1 | 0x2 | 0x40 | 0x80 | 0x100 | 0x200;
+
+        // STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE: without any of these, no stamp.
+        public const uint RequiredMask = 0x40 | 0x80 | 0x100 | 0x200;
+
+        /// <summary>struct statx: the same 256-byte layout on every Linux architecture.</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 256)]
+        public struct Statx
+        {
+            [FieldOffset(0)] public uint Mask;
+            [FieldOffset(32)] public ulong Inode;
+            [FieldOffset(40)] public ulong Size;
+            [FieldOffset(96)] public long ChangedSeconds;
+            [FieldOffset(104)] public uint ChangedNanoseconds;
+            [FieldOffset(112)] public long ModifiedSeconds;
+            [FieldOffset(120)] public uint ModifiedNanoseconds;
+            [FieldOffset(136)] public uint DeviceMajor;
+            [FieldOffset(140)] public uint DeviceMinor;
+        }
+
+        [DllImport("libc", EntryPoint = "statx", ExactSpelling = true)]
+        public static extern int statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out Statx result);
+    }
+}

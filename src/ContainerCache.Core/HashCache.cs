@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace ContainerCache;
+
+/// <summary>
+/// The content hashes of the last publish, so that an unchanged file is not read again: a file's
+/// hash is reused only when its size, inode, device, modification time and change time are all
+/// what they were when it was hashed, and its change time was safely older than that hashing.
+/// </summary>
+/// <remarks>
+/// <para>Timestamps alone are not trusted: a file can be rewritten with its old modification time
+/// (<c>touch -d</c>, <c>cp -p</c>, an archive), but not with its old change time and inode, which
+/// the kernel sets. The change time is also what catches a write between the stat and the read.</para>
+/// <para>A file changed within <see cref="RacyWindowNs"/> before it was hashed is "racy", as git
+/// calls it: a second write in the same clock tick would leave its stamp as it was. Its hash is
+/// kept but never reused; it is read again next time, when its stamp is old enough.</para>
+/// <para>Where stamps cannot be read (<see cref="FileStamp.Supported"/> is false), nothing is
+/// cached and every file is hashed. A cache file that cannot be read is ignored, never trusted.</para>
+/// </remarks>
+public sealed class HashCache
+{
+    /// <summary>2 s: coarser than any file system's time stamps that ContainerCache runs on, and than the kernel's tick.</summary>
+    internal const long RacyWindowNs = 2_000_000_000L;
+
+    private const string Magic = "ContainerCache.HashCache";
+    private const int Version = 1;
+
+    private readonly string _path;
+    private Dictionary<string, Record> _records;
+    private bool _changed;
+
+    private HashCache(string path, Dictionary<string, Record> records, string? ignored)
+    {
+        _path = path;
+        _records = records;
+        IgnoredBecause = ignored;
+    }
+
+    /// <summary>Why the cache file on disk was not used, or null.</summary>
+    public string? IgnoredBecause { get; }
+
+    /// <summary>Files hashed in the last <see cref="FileHasher.HashAll"/> with this cache, and files whose hash was reused.</summary>
+    public int Hashed { get; internal set; }
+
+    public int Reused { get; internal set; }
+
+    internal int Count => _records.Count;
+
+    /// <summary>The time a hashing starts, in nanoseconds since the Unix epoch; tests move it.</summary>
+    internal Func<long> Clock { get; set; } = NowNs;
+
+    /// <summary>Opens the cache kept at <paramref name="path"/>; a missing or unreadable file gives an empty cache.</summary>
+    public static HashCache Open(string path)
+    {
+        var records = new Dictionary<string, Record>(StringComparer.Ordinal);
+        if (!FileStamp.Supported || !File.Exists(path))
+        {
+            return new HashCache(path, records, null);
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            if (reader.ReadString() != Magic || reader.ReadInt32() != Version)
+            {
+                return new HashCache(path, records, "it was written by another version of ContainerCache");
+            }
+
+            int count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                string file = reader.ReadString();
+                string normalization = reader.ReadString();
+                var stamp = new FileStamp(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadUInt64(), reader.ReadUInt64());
+                long hashedAt = reader.ReadInt64();
+                long length = reader.ReadInt64();
+                byte[] hash = reader.ReadBytes(16);
+                if (hash.Length != 16)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                records[file] = new Record(stamp, normalization, hashedAt, new ContentHash(length, hash));
+            }
+
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            {
+                throw new InvalidDataException("trailing bytes");
+            }
+
+            return new HashCache(path, records, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        {
+            return new HashCache(path, new Dictionary<string, Record>(StringComparer.Ordinal), "it cannot be read: " + e.Message);
+        }
+    }
+
+    /// <summary>The hash recorded for this file, if its stamp says it cannot have changed since.</summary>
+    internal bool TryGet(LayerEntry entry, FileStamp stamp, out ContentHash hash, out long hashedAtNs)
+    {
+        if (_records.TryGetValue(entry.FullPath, out Record? record)
+            && record.Stamp.Equals(stamp)
+            && record.Normalization == (entry.Normalization ?? "")
+            && record.Stamp.ChangedNs < record.HashedAtNs - RacyWindowNs
+            && record.Stamp.ModifiedNs < record.HashedAtNs - RacyWindowNs)
+        {
+            hash = record.Hash;
+            hashedAtNs = record.HashedAtNs;
+            return true;
+        }
+
+        hash = default;
+        hashedAtNs = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Replaces the cache's content with what one hashing of a whole publish directory saw.
+    /// <paramref name="stamps"/> and <paramref name="hashedAtNs"/> are null where no stamp was read.
+    /// </summary>
+    internal void Update(IReadOnlyList<LayerEntry> entries, FileStamp?[] stamps, ContentHash[] hashes, long[] hashedAtNs)
+    {
+        var updated = new Dictionary<string, Record>(entries.Count, StringComparer.Ordinal);
+        bool changed = false;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (stamps[i] is not FileStamp stamp)
+            {
+                continue;
+            }
+
+            string file = entries[i].FullPath;
+            if (_records.TryGetValue(file, out Record? old) && old.Stamp.Equals(stamp) && old.HashedAtNs == hashedAtNs[i])
+            {
+                updated[file] = old;
+                continue;
+            }
+
+            updated[file] = new Record(stamp, entries[i].Normalization ?? "", hashedAtNs[i], hashes[i]);
+            changed = true;
+        }
+
+        _changed |= changed || updated.Count != _records.Count;
+        _records = updated;
+    }
+
+    /// <summary>
+    /// Writes the cache if the last hashing changed it, atomically. The cache only saves work: when
+    /// it cannot be written, the reason is returned and the next publish hashes everything.
+    /// </summary>
+    public string? Save()
+    {
+        if (!_changed)
+        {
+            return null;
+        }
+
+        string temporary = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(_path));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            using (var writer = new BinaryWriter(File.Create(temporary), Encoding.UTF8))
+            {
+                writer.Write(Magic);
+                writer.Write(Version);
+                writer.Write(_records.Count);
+                foreach (KeyValuePair<string, Record> pair in _records)
+                {
+                    Record record = pair.Value;
+                    writer.Write(pair.Key);
+                    writer.Write(record.Normalization);
+                    writer.Write(record.Stamp.Size);
+                    writer.Write(record.Stamp.ModifiedNs);
+                    writer.Write(record.Stamp.ChangedNs);
+                    writer.Write(record.Stamp.Inode);
+                    writer.Write(record.Stamp.Device);
+                    writer.Write(record.HashedAtNs);
+                    writer.Write(record.Hash.Length);
+                    writer.Write(record.Hash.Hash);
+                }
+            }
+
+            KeyFile.Replace(temporary, _path);
+            _changed = false;
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            KeyFile.TryDelete(temporary);
+            return $"The hash cache '{_path}' cannot be written: {e.Message}";
+        }
+    }
+
+    /// <summary>Now, in nanoseconds since the Unix epoch: the clock file times are kept in.</summary>
+    internal static long NowNs() => (DateTime.UtcNow.Ticks - UnixEpochTicks) * 100;
+
+    private const long UnixEpochTicks = 621355968000000000L;
+
+    private sealed class Record
+    {
+        public Record(FileStamp stamp, string normalization, long hashedAtNs, ContentHash hash)
+        {
+            Stamp = stamp;
+            Normalization = normalization;
+            HashedAtNs = hashedAtNs;
+            Hash = hash;
+        }
+
+        public FileStamp Stamp { get; }
+        public string Normalization { get; }
+        public long HashedAtNs { get; }
+        public ContentHash Hash { get; }
+    }
+}

@@ -1,0 +1,195 @@
+namespace ContainerCache.Tests;
+
+/// <summary>
+/// The hash cache may only save reads: every test checks the hashes against a hashing without it.
+/// A file's change time cannot be set back, so "long ago" is made by running the hashing's clock
+/// ahead instead (the cache trusts a file only if it last changed 2 s before it was hashed).
+/// </summary>
+[TestClass]
+public sealed class HashCacheTests
+{
+    private const long Later = 10_000_000_000L;
+
+    [TestInitialize]
+    public void RequireStamps()
+    {
+        if (!FileStamp.Supported)
+        {
+            Assert.Inconclusive("File stamps (statx) are read on Linux only; elsewhere nothing is cached.");
+        }
+    }
+
+    private static TempDirectory Tree()
+    {
+        var dir = new TempDirectory();
+        dir.Write("app.dll", "app bytes");
+        dir.Write("wwwroot/site.css", "body{}");
+        dir.Write("app.staticwebassets.endpoints.json", "{\"Name\":\"Last-Modified\",\"Value\":\"Mon, 01 Jan 2024 00:00:00 GMT\"}");
+        return dir;
+    }
+
+    private static HashCache OpenLater(string file)
+    {
+        HashCache cache = HashCache.Open(file);
+        cache.Clock = () => HashCache.NowNs() + Later;
+        return cache;
+    }
+
+    /// <summary>Hashes the tree with the cache, saves it, and checks the hashes against an uncached hashing.</summary>
+    private static HashCache HashWith(HashCache cache, TempDirectory dir)
+    {
+        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(dir.Path);
+        ContentHash[] cached = FileHasher.HashAll(entries, cache);
+        ContentHash[] fresh = FileHasher.HashAll(entries);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            Assert.AreEqual(fresh[i].Length, cached[i].Length, entries[i].RelativePath);
+            CollectionAssert.AreEqual(fresh[i].Hash, cached[i].Hash, entries[i].RelativePath);
+        }
+
+        Assert.IsNull(cache.Save());
+        return cache;
+    }
+
+    [TestMethod]
+    public void UnchangedFilesHashedLongAfterTheyChanged_AreNotReadAgain()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        Assert.AreEqual(3, HashWith(OpenLater(file), dir).Hashed);
+
+        HashCache second = HashWith(OpenLater(file), dir);
+        Assert.AreEqual(0, second.Hashed);
+        Assert.AreEqual(3, second.Reused);
+    }
+
+    [TestMethod]
+    public void SameKeyWithAndWithoutTheCache()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        string uncached = ContentKey.Compute(dir.Path, []).Key;
+        HashCache first = OpenLater(file);
+        Assert.AreEqual(uncached, ContentKey.Compute(dir.Path, [], cache: first).Key);
+        Assert.IsNull(first.Save());
+        HashCache second = OpenLater(file);
+        Assert.AreEqual(uncached, ContentKey.Compute(dir.Path, [], cache: second).Key);
+        Assert.AreEqual(3, second.Reused);
+    }
+
+    [TestMethod]
+    public void FilesThatChangedJustBeforeTheyWereHashed_AreReadAgain()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        HashWith(HashCache.Open(file), dir);
+
+        // A second write in the same clock tick would leave the stamp as it was: not trusted yet.
+        HashCache second = HashWith(HashCache.Open(file), dir);
+        Assert.AreEqual(3, second.Hashed);
+        Assert.AreEqual(0, second.Reused);
+    }
+
+    [TestMethod]
+    public void ContentRewrittenWithTheSameSizeAndModificationTime_IsReadAgain()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        string app = dir.Combine("app.dll");
+        DateTime modified = File.GetLastWriteTimeUtc(app);
+        HashWith(OpenLater(file), dir);
+
+        Thread.Sleep(50); // past the kernel's timestamp tick, as any real edit is
+        File.WriteAllText(app, "APP BYTES");
+        File.SetLastWriteTimeUtc(app, modified); // what touch -d, cp -p or an archive can do
+
+        HashCache second = HashWith(OpenLater(file), dir);
+        Assert.AreEqual(1, second.Hashed);
+        Assert.AreEqual(2, second.Reused);
+    }
+
+    [TestMethod]
+    public void FileReplacedByAnotherWithTheSameStamp_IsReadAgain()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        string css = dir.Combine("wwwroot/site.css");
+        HashWith(OpenLater(file), dir);
+
+        string other = dir.Combine("site.css.new");
+        File.WriteAllText(other, "BODY{}");
+        File.SetLastWriteTimeUtc(other, File.GetLastWriteTimeUtc(css));
+        File.Move(other, css, overwrite: true); // another inode
+
+        HashCache second = HashWith(OpenLater(file), dir);
+        Assert.AreEqual(1, second.Hashed);
+    }
+
+    [TestMethod]
+    public void AFileTheCacheDoesNotKnow_IsHashed_AndARemovedOneForgotten()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        HashWith(OpenLater(file), dir);
+        dir.Write("added.txt", "new");
+        File.Delete(dir.Combine("app.dll"));
+
+        HashCache second = HashWith(OpenLater(file), dir);
+        Assert.AreEqual(1, second.Hashed);
+        Assert.AreEqual(2, second.Reused);
+        Assert.AreEqual(3, HashCache.Open(file).Count);
+    }
+
+    [TestMethod]
+    public void UnchangedHashing_DoesNotRewriteTheCache()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        HashWith(OpenLater(file), dir);
+        byte[] before = File.ReadAllBytes(file);
+        DateTime written = File.GetLastWriteTimeUtc(file);
+        Thread.Sleep(50);
+
+        HashWith(OpenLater(file), dir);
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(file));
+        Assert.AreEqual(written, File.GetLastWriteTimeUtc(file));
+    }
+
+    [TestMethod]
+    public void ACacheFileThatCannotBeRead_IsIgnored()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        HashWith(OpenLater(file), dir);
+        byte[] bytes = File.ReadAllBytes(file);
+
+        File.WriteAllBytes(file, bytes.AsSpan(0, bytes.Length - 5).ToArray());
+        HashCache truncated = HashWith(OpenLater(file), dir);
+        StringAssert.StartsWith(truncated.IgnoredBecause, "it cannot be read");
+        Assert.AreEqual(3, truncated.Hashed);
+
+        File.WriteAllText(file, "not a cache");
+        HashCache garbage = HashWith(OpenLater(file), dir);
+        Assert.IsNotNull(garbage.IgnoredBecause);
+        Assert.AreEqual(3, garbage.Hashed);
+    }
+
+    [TestMethod]
+    public void ACacheThatCannotBeWritten_SaysWhy()
+    {
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string blocker = obj.Write("obj", "a file where the cache's folder would be");
+        HashCache cache = OpenLater(Path.Combine(blocker, "hashes"));
+        FileHasher.HashAll(PublishDirectory.Enumerate(dir.Path), cache);
+        StringAssert.Contains(cache.Save(), "cannot be written");
+    }
+}
