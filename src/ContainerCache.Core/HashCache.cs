@@ -39,6 +39,9 @@ public sealed class HashCache
         IgnoredBecause = ignored;
     }
 
+    /// <summary>True where file stamps can be read, so that anything is cached: Linux.</summary>
+    public static bool Supported => FileStamp.Supported;
+
     /// <summary>Why the cache file on disk was not used, or null.</summary>
     public string? IgnoredBecause { get; }
 

@@ -161,15 +161,16 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         BaseDigest = baseDigest;
         Log.LogMessage(
             MessageImportance.High,
-            "ContainerCache: key {0} ({1} files, {2}, {3} ms){4}{5}",
+            "ContainerCache: key {0} ({1} files, {2}, {3}{4} ms){5}{6}",
             key.Key,
             key.FileCount,
             FormatBytes(key.TotalBytes),
+            cache is null || !HashCache.Supported ? "" : $"{cache.Hashed} read, ",
             stopwatch.ElapsedMilliseconds,
             string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier,
             baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {baseImage} at {baseDigest.Substring(0, 19)}");
         Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
-        if (cache is not null)
+        if (cache is not null && HashCache.Supported)
         {
             Log.LogMessage(
                 MessageImportance.Low,
