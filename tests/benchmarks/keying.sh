@@ -206,11 +206,11 @@ make_app() {
 for t in "${trees[@]}" mem; do make_app "$t"; done
 cat >"$work/apps/warm.proj" <<'XML'
 <Project>
-  <!-- Keys one tree three times in one MSBuild process: each call has other global properties, so the target runs again. -->
+  <!-- Keys one tree three times in one MSBuild process, reading every file: each call has other global properties, so the target runs again. -->
   <Target Name="KeyThreeTimes">
-    <MSBuild Projects="$(BenchProject)" Targets="ContainerCacheComputeKey" Properties="BenchPass=1;PublishDir=$(BenchTree);ContainerCacheKeyFile=$(BenchKeyFile)" />
-    <MSBuild Projects="$(BenchProject)" Targets="ContainerCacheComputeKey" Properties="BenchPass=2;PublishDir=$(BenchTree);ContainerCacheKeyFile=$(BenchKeyFile)" />
-    <MSBuild Projects="$(BenchProject)" Targets="ContainerCacheComputeKey" Properties="BenchPass=3;PublishDir=$(BenchTree);ContainerCacheKeyFile=$(BenchKeyFile)" />
+    <MSBuild Projects="$(BenchProject)" Targets="ContainerCacheComputeKey" Properties="BenchPass=1;PublishDir=$(BenchTree);ContainerCacheKeyFile=$(BenchKeyFile);ContainerCacheIncremental=false" />
+    <MSBuild Projects="$(BenchProject)" Targets="ContainerCacheComputeKey" Properties="BenchPass=2;PublishDir=$(BenchTree);ContainerCacheKeyFile=$(BenchKeyFile);ContainerCacheIncremental=false" />
+    <MSBuild Projects="$(BenchProject)" Targets="ContainerCacheComputeKey" Properties="BenchPass=3;PublishDir=$(BenchTree);ContainerCacheKeyFile=$(BenchKeyFile);ContainerCacheIncremental=false" />
   </Target>
 </Project>
 XML
@@ -231,36 +231,39 @@ summary_ms() {
 }
 max_rss() { sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1"; }
 
-# key_line LOG TREE: checks the task's line(s) against the tree, prints "KEY SELF_MS" of each.
+# key_lines LOG TREE: checks the task's line(s) against the tree, prints "KEY SELF_MS READ" of each
+# (READ: the files the task read, "-" when it keeps no hash cache).
 key_lines() {
   local log="$1" tree="$2" line want_size
   want_size=$(size_text "${tree_bytes[$tree]}")
-  local re='ContainerCache: key ([0-9a-f]{32}) \(([0-9]+) files, ([0-9.]+ [KM]iB), ([0-9]+) ms\)'
+  local re='ContainerCache: key ([0-9a-f]{32}) \(([0-9]+) files, ([0-9.]+ [KM]iB), ([0-9]+ read, )?([0-9]+) ms\)'
   local found=0
   while IFS= read -r line; do
     [[ "$line" =~ $re ]] || die "unreadable key line in $log: $line"
     [ "${BASH_REMATCH[2]}" = "${tree_files[$tree]}" ] || die "keyed ${BASH_REMATCH[2]} files, the tree $tree has ${tree_files[$tree]} ($log)"
     [ "${BASH_REMATCH[3]}" = "$want_size" ] || die "keyed ${BASH_REMATCH[3]}, the tree $tree has $want_size ($log)"
-    echo "${BASH_REMATCH[1]} ${BASH_REMATCH[4]}"
+    local nread="${BASH_REMATCH[4]%% *}"
+    echo "${BASH_REMATCH[1]} ${BASH_REMATCH[5]} ${nread:--}"
     found=$((found + 1))
   done < <(grep -E 'ContainerCache: key [0-9a-f]{32} \(' "$log")
   [ "$found" -gt 0 ] || die "no 'ContainerCache: key' line in $log (did the target run?)"
 }
 
-# package_cold TREE APP LOG: one fresh `dotnet build -t:ContainerCacheComputeKey`; prints
-# "TARGET_MS TASK_MS SELF_MS WALL_MS RSS_KB KEY".
+# package_cold TREE APP LOG [PROPERTY...]: one fresh `dotnet build -t:ContainerCacheComputeKey`;
+# prints "TARGET_MS TASK_MS SELF_MS WALL_MS RSS_KB KEY READ".
 package_cold() {
   local tree="$1" app="$2" log="$3" t0 t1
+  shift 3
   t0=$(now_ns)
   run "$log" /usr/bin/time -v -o "$log.time" dotnet build "$work/apps/$app" -t:ContainerCacheComputeKey --no-restore \
     -nodeReuse:false -tl:off -clp:PerformanceSummary \
-    -p:PublishDir="$work/trees/$tree/" -p:ContainerCacheKeyFile="$work/keys/$tree.json"
+    -p:PublishDir="$work/trees/$tree/" -p:ContainerCacheKeyFile="$work/keys/$tree.json" "$@"
   t1=$(now_ns)
-  local key self target task
-  read -r key self < <(key_lines "$log" "$tree")
+  local key self nread target task
+  read -r key self nread < <(key_lines "$log" "$tree")
   target=$(summary_ms "$log" "Target Performance Summary:" ContainerCacheComputeKey)
   task=$(summary_ms "$log" "Task Performance Summary:" ComputeContainerCacheKey)
-  echo "$target $task $self $(( (t1 - t0) / 1000000 )) $(max_rss "$log.time") $key"
+  echo "$target $task $self $(( (t1 - t0) / 1000000 )) $(max_rss "$log.time") $key $nread"
 }
 
 # ts_ms HH:MM:SS.mmm: milliseconds since midnight.
@@ -275,7 +278,7 @@ package_warm() {
   local -a starts ends selfs keys
   mapfile -t starts < <(sed -n 's/^\([0-9:.]*\) .*Target "ContainerCacheComputeKey" in file .*/\1/p' "$log")
   mapfile -t ends < <(sed -n 's/^\([0-9:.]*\) .*Done building target "ContainerCacheComputeKey" .*/\1/p' "$log")
-  mapfile -t selfs < <(key_lines "$log" "$tree" | awk '{print $2}')
+  mapfile -t selfs < <(key_lines "$log" "$tree" | awk '{print $2}')  # READ is "-": no cache
   mapfile -t keys < <(key_lines "$log" "$tree" | awk '{print $1}')
   [ "${#starts[@]}" = 3 ] && [ "${#ends[@]}" = 3 ] && [ "${#selfs[@]}" = 3 ] \
     || die "expected three ContainerCacheComputeKey runs in $log (${#starts[@]} starts, ${#ends[@]} ends, ${#selfs[@]} keys)"
@@ -310,14 +313,22 @@ measure() {
          printf '  %-5s round %2d  xxh128sum            %6d ms  (load %s)\n' "$tree" "$round" "$ms" "$load" ;;
     xxhP) ms=$(peer "$tree" parallel); record "$tree" xxh128sum-P "$round" "$ms" "$load"
          printf '  %-5s round %2d  xxh128sum -P%-2s       %6d ms  (load %s)\n' "$tree" "$round" "$(nproc)" "$ms" "$load" ;;
-    pkg) local target task self wall rss key
-         read -r target task self wall rss key < <(package_cold "$tree" "$tree" "$work/logs/$tree-cold$round.log")
+    pkg|full)
+         local target task self wall rss key nread v=pkg what="unchanged, incremental" log="$work/logs/$tree-cold$round.log"
+         local -a extra=()
+         if [ "$tool" = full ]; then v=full what="every file read" log="$work/logs/$tree-full$round.log" extra=(-p:ContainerCacheIncremental=false); fi
+         read -r target task self wall rss key nread < <(package_cold "$tree" "$tree" "$log" "${extra[@]}")
          [ "$key" = "${tree_key[$tree]}" ] || die "round $round keyed $tree as $key, the first run as ${tree_key[$tree]}"
-         record "$tree" pkg-target "$round" "$target" "$load"; record "$tree" pkg-task "$round" "$task" "$load"
-         record "$tree" pkg-self "$round" "$self" "$load"; record "$tree" pkg-wall "$round" "$wall" "$load"
-         echo "$tree-cold,$round,$rss" >>"$rss_csv"
-         printf '  %-5s round %2d  package, fresh process: target %6d ms, task %6d ms, self %6d ms, wall %6d ms, max RSS %d MiB  (load %s)\n' \
-           "$tree" "$round" "$target" "$task" "$self" "$wall" $((rss / 1024)) "$load" ;;
+         if [ "$tool" = pkg ]; then
+           [ "$nread" = 0 ] || die "the incremental run read $nread files ($log)"
+         else
+           [ "$nread" = - ] || die "ContainerCacheIncremental=false still used the hash cache ($log)"
+         fi
+         record "$tree" $v-target "$round" "$target" "$load"; record "$tree" $v-task "$round" "$task" "$load"
+         record "$tree" $v-self "$round" "$self" "$load"; record "$tree" $v-wall "$round" "$wall" "$load"
+         echo "$tree-$v,$round,$rss" >>"$rss_csv"
+         printf '  %-5s round %2d  package, fresh process, %s: target %6d ms, task %6d ms, self %6d ms, wall %6d ms, max RSS %d MiB  (load %s)\n' \
+           "$tree" "$round" "$what" "$target" "$task" "$self" "$wall" $((rss / 1024)) "$load" ;;
     warm) local target self
          read -r target self < <(package_warm "$tree" "$work/logs/$tree-warm$round.log")
          record "$tree" warm-target "$round" "$target" "$load"; record "$tree" warm-self "$round" "$self" "$load"
@@ -329,7 +340,11 @@ measure() {
 for tree in "${trees[@]}"; do
   step "Tree '$tree' (${tree_files[$tree]} files, $(size_text "${tree_bytes[$tree]}")): warm-up, checks, then $rounds rounds"
   find "$work/trees/$tree" -type f -print0 | xargs -0 cat >/dev/null
-  read -r _ _ _ _ _ key < <(package_cold "$tree" "$tree" "$work/logs/$tree-warmup.log")
+  # Twice: the first run hashes every file, the second (2 s later) records their hashes as
+  # trusted; the timed incremental runs then read none.
+  read -r _ _ _ _ _ key _ < <(package_cold "$tree" "$tree" "$work/logs/$tree-warmup.log")
+  sleep 2
+  read -r _ _ _ _ _ key _ < <(package_cold "$tree" "$tree" "$work/logs/$tree-warmup2.log")
   tree_key[$tree]=$key
   echo "  key $key"
   peer "$tree" serial >/dev/null; peer "$tree" parallel >/dev/null
@@ -342,7 +357,7 @@ for tree in "${trees[@]}"; do
     || die "the key file's hashes differ from xxh128sum's for $tree (see $work/logs/$tree-*-hashes.txt)"
   echo "  the key file's ${tree_files[$tree]} file hashes equal xxh128sum's"
   for round in $(seq "$rounds"); do
-    if (( round % 2 )); then order=(xxh xxhP pkg warm); else order=(warm pkg xxhP xxh); fi
+    if (( round % 2 )); then order=(xxh xxhP pkg full warm); else order=(warm full pkg xxhP xxh); fi
     for tool in "${order[@]}"; do measure "$tree" "$tool" "$round"; done
   done
 done
@@ -360,7 +375,7 @@ for case_ in tiny big; do
   fi
   for r in 1 2 3; do
     log="$work/logs/mem-$case_$r.log"
-    read -r target _ self wall rss _ < <(package_cold mem mem "$log")
+    read -r target _ self wall rss _ < <(package_cold mem mem "$log" -p:ContainerCacheIncremental=false)
     echo "mem-$case_,$r,$rss" >>"$rss_csv"
     printf '  %-4s run %d: %d files, %s: max RSS %d MiB (target %d ms, self %d ms, wall %d ms)\n' "$case_" "$r" \
       "${tree_files[mem]}" "$(size_text "${tree_bytes[mem]}")" $((rss / 1024)) "$target" "$self" "$wall"
@@ -390,20 +405,24 @@ for tree in "${trees[@]}"; do
   label="$tree: ${tree_files[$tree]} files, $(size_text "${tree_bytes[$tree]}")"
   read -r ps _ _ < <(stats "$tree" xxh128sum)
   read -r pp _ _ < <(stats "$tree" xxh128sum-P)
-  for tool in xxh128sum xxh128sum-P pkg-target pkg-task pkg-self pkg-wall warm-target warm-self; do
+  for tool in xxh128sum xxh128sum-P pkg-target pkg-task pkg-self pkg-wall full-target full-task full-self full-wall warm-target warm-self; do
     read -r m lo hi < <(stats "$tree" "$tool")
     case "$tool" in
       xxh128sum) name='`xxh128sum` (peer, one process at a time)'; r1=; r2= ;;
       xxh128sum-P) name="\`xxh128sum\` via \`xargs -P$(nproc)\` (peer, parallel)"; r1=; r2= ;;
-      pkg-target) name='**package: ContainerCacheComputeKey target, fresh process**' ;;
-      pkg-task) name='package: ComputeContainerCacheKey task, fresh process' ;;
-      pkg-self) name='package: the task'"'"'s own "T ms" (enumerate, hash, key file), fresh process' ;;
-      pkg-wall) name='package: whole `dotnet build` process wall (start-up, evaluation included)' ;;
-      warm-target) name='package warm: ContainerCacheComputeKey target, 3rd run in one process' ;;
-      warm-self) name='package warm: the task'"'"'s own "T ms", 3rd run in one process' ;;
+      pkg-target) name='**package, unchanged tree (incremental, the default): ContainerCacheComputeKey target, fresh process**' ;;
+      pkg-task) name='package, unchanged tree: ComputeContainerCacheKey task, fresh process' ;;
+      pkg-self) name='package, unchanged tree: the task'"'"'s own "T ms" (enumerate, stat, key file), fresh process' ;;
+      pkg-wall) name='package, unchanged tree: whole `dotnet build` process wall (start-up, evaluation included)' ;;
+      full-target) name='**package, every file read (`ContainerCacheIncremental=false`): ContainerCacheComputeKey target, fresh process**' ;;
+      full-task) name='package, every file read: ComputeContainerCacheKey task, fresh process' ;;
+      full-self) name='package, every file read: the task'"'"'s own "T ms" (enumerate, hash, key file), fresh process' ;;
+      full-wall) name='package, every file read: whole `dotnet build` process wall' ;;
+      warm-target) name='package warm, every file read: ContainerCacheComputeKey target, 3rd run in one process' ;;
+      warm-self) name='package warm, every file read: the task'"'"'s own "T ms", 3rd run in one process' ;;
     esac
-    if [[ "$tool" == pkg-* || "$tool" == warm-* ]]; then r1=$(ratio "$m" "$ps"); r2=$(ratio "$m" "$pp"); fi
-    [ "$tool" = pkg-target ] && { r1="**$r1**"; r2="**$r2**"; }
+    if [[ "$tool" == pkg-* || "$tool" == full-* || "$tool" == warm-* ]]; then r1=$(ratio "$m" "$ps"); r2=$(ratio "$m" "$pp"); fi
+    [[ "$tool" == pkg-target || "$tool" == full-target ]] && { r1="**$r1**"; r2="**$r2**"; }
     echo "| $label | $name | $m | $lo | $hi | $r1 | $r2 |"
   done
 done
@@ -417,8 +436,10 @@ echo "| --- | ---: | ---: | ---: |"
 printrss() { local m lo hi; read -r m lo hi < <(rss_stats "$1"); echo "| $2 | $3 | $4 | $m ($lo-$hi) |"; }
 printrss mem-tiny "package, fresh process: 10 small files" "${tree_files[tiny]}" "$(size_text "${tree_bytes[tiny]}")"
 printrss mem-big "package, fresh process: the same plus one ${big_mb} MiB file" "$(( tree_files[tiny] + 1 ))" "$(size_text $(( tree_bytes[tiny] + big_mb * 1048576 )))"
-printrss large-cold "package, fresh process: the large tree" "${tree_files[large]}" "$(size_text "${tree_bytes[large]}")"
-printrss small-cold "package, fresh process: the small-files tree" "${tree_files[small]}" "$(size_text "${tree_bytes[small]}")"
+printrss large-full "package, fresh process, every file read: the large tree" "${tree_files[large]}" "$(size_text "${tree_bytes[large]}")"
+printrss small-full "package, fresh process, every file read: the small-files tree" "${tree_files[small]}" "$(size_text "${tree_bytes[small]}")"
+printrss large-pkg "package, fresh process, incremental: the large tree" "${tree_files[large]}" "$(size_text "${tree_bytes[large]}")"
+printrss small-pkg "package, fresh process, incremental: the small-files tree" "${tree_files[small]}" "$(size_text "${tree_bytes[small]}")"
 printrss xxh128sum-big "xxh128sum on the ${big_mb} MiB file" 1 "$(size_text $(( big_mb * 1048576 )))"
 echo
 echo "Per-run data: ${csv#"$root/"}, ${rss_csv#"$root/"}; logs: ${work#"$root/"}/logs/"

@@ -104,13 +104,13 @@ publish() {
   [ "$(dll_stamp "$app-$variant")" = "${dll_stamps[$app-$variant]}" ] \
     || die "the publish rewrote the app's DLL (not an unchanged republish) in $log"
   if [ "$variant" = pkg ]; then
-    local line re='ContainerCache: key ([0-9a-f]{32}) \(([0-9]+) files, [^,]+, ([0-9]+) ms\)' pubdir want
+    local line re='ContainerCache: key ([0-9a-f]{32}) \(([0-9]+) files, [^,]+, ([0-9]+ read, )?([0-9]+) ms\)' pubdir want
     line=$(grep -E 'ContainerCache: key [0-9a-f]{32} \(' "$log" || true)
     [[ "$line" =~ $re ]] || die "no 'ContainerCache: key' line in $log"
     pubdir=$(publish_dir "$app-$variant")
     want=$(find "$pubdir" -type f ! -path "$pubdir/container-cache.json" | wc -l)
     [ "${BASH_REMATCH[2]}" = "$want" ] || die "keyed ${BASH_REMATCH[2]} files, the publish directory has $want ($log)"
-    self_ms=${BASH_REMATCH[3]}
+    self_ms=${BASH_REMATCH[4]}
     key_ms=$(perf_targets "$log" | awk '$1 == "ContainerCacheComputeKey" {print $2}')
     [ -n "$key_ms" ] || die "ContainerCacheComputeKey is not in the Target Performance Summary of $log"
     added=$(perf_targets "$log" | while read -r t ms; do grep -qxF "$t" <<<"${off_targets[$app]}" || echo "$ms"; done | awk '{s += $1} END {print s + 0}')
