@@ -1,3 +1,4 @@
+using ContainerCache.TestRegistry;
 using System.IO.Compression;
 using System.Xml.Linq;
 
@@ -33,6 +34,10 @@ public sealed class PackageTests
                 "tasks/net472/System.Memory.dll",
                 "tasks/net472/System.Numerics.Vectors.dll",
                 "tasks/net472/System.Runtime.CompilerServices.Unsafe.dll",
+                "tasks/net8.0-linux-x64/ContainerCache.Core.dll",
+                "tasks/net8.0-linux-x64/ContainerCache.Tasks.deps.json",
+                "tasks/net8.0-linux-x64/ContainerCache.Tasks.dll",
+                "tasks/net8.0-linux-x64/System.IO.Hashing.dll",
                 "tasks/net8.0/ContainerCache.Core.dll",
                 "tasks/net8.0/ContainerCache.Tasks.deps.json",
                 "tasks/net8.0/ContainerCache.Tasks.dll",
@@ -40,6 +45,59 @@ public sealed class PackageTests
             },
             files,
             "Actual: " + string.Join(", ", files));
+    }
+
+    [TestMethod]
+    public void LinuxX64_LoadsTheReadyToRunTasks_AndTheSwitchLoadsTheIl()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Inconclusive("The ReadyToRun task assemblies are for Linux x64 only.");
+        }
+
+        using ZipArchive package = ZipFile.OpenRead(PackagePath);
+        foreach (string name in new[] { "ContainerCache.Core.dll", "ContainerCache.Tasks.dll", "System.IO.Hashing.dll" })
+        {
+            // A ReadyToRun image carries a managed native header; IL-only assemblies do not.
+            using var r2r = new System.Reflection.PortableExecutable.PEReader(Copy(package.GetEntry("tasks/net8.0-linux-x64/" + name)!));
+            using var il = new System.Reflection.PortableExecutable.PEReader(Copy(package.GetEntry("tasks/net8.0/" + name)!));
+            Assert.IsTrue(r2r.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, name + " in tasks/net8.0-linux-x64 is ReadyToRun");
+            Assert.AreEqual(0, il.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, name + " in tasks/net8.0 is IL only");
+        }
+    }
+
+    [TestMethod]
+    public async Task LinuxX64_PublishUsesTheReadyToRunTasks_UnlessTurnedOff()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Inconclusive("The ReadyToRun task assemblies are for Linux x64 only.");
+        }
+
+        TestApp app = TestApp.Create("ReadyToRun");
+        string key = "";
+        foreach ((string folder, string[] arguments) in new[] { ("net8.0-linux-x64", new[] { "-v:d" }), ("net8.0", new[] { "-v:d", "-p:ContainerCacheReadyToRun=false" }) })
+        {
+            CommandResult result = await app.PublishAsync(arguments);
+            StringAssert.Matches(
+                result.Output,
+                new System.Text.RegularExpressions.Regex($@"Using ""ComputeContainerCacheKey"" task from assembly "".*[/\\]tasks[/\\]{System.Text.RegularExpressions.Regex.Escape(folder)}[/\\]ContainerCache\.Tasks\.dll"""),
+                "Loaded from tasks/" + folder);
+            Assert.AreEqual(key.Length == 0 ? app.KeyFileKey() : key, app.KeyFileKey());
+            key = app.KeyFileKey();
+        }
+    }
+
+    private static MemoryStream Copy(ZipArchiveEntry entry)
+    {
+        var copy = new MemoryStream();
+        using (Stream stream = entry.Open())
+        {
+            stream.CopyTo(copy);
+        }
+
+        copy.Position = 0;
+        return copy;
     }
 
     [TestMethod]
