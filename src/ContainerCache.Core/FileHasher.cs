@@ -36,13 +36,17 @@ public static class FileHasher
     /// Hashes of earlier publishes: a file whose stamp says it cannot have changed is not read
     /// again (see <see cref="HashCache"/>), and the cache is updated with what was read.
     /// </param>
-    public static ContentHash[] HashAll(IReadOnlyList<LayerEntry> entries, HashCache? cache = null)
+    /// <param name="startedAtNs">
+    /// When the stamps of <paramref name="entries"/> began to be read, if they were read when the
+    /// directory was listed (<see cref="HashCache.Clock"/>); by default, now.
+    /// </param>
+    public static ContentHash[] HashAll(IReadOnlyList<LayerEntry> entries, HashCache? cache = null, long? startedAtNs = null)
     {
         var hashes = new ContentHash[entries.Count];
         bool stamped = cache is not null && FileStamp.Supported;
         var stamps = stamped ? new FileStamp?[entries.Count] : null;
         var hashedAt = stamped ? new long[entries.Count] : null;
-        long now = stamped ? cache!.Clock() : 0;
+        long now = stamped ? startedAtNs ?? cache!.Clock() : 0;
         int reused = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         try
@@ -62,7 +66,7 @@ public static class FileHasher
 
                     // The stamp is read before the content, so that a write during the read moves
                     // the change time past the recorded one.
-                    if (stamped && FileStamp.TryRead(entry.FullPath, out FileStamp stamp))
+                    if (stamped && (entry.Stamp is FileStamp stamp || FileStamp.TryRead(entry.FullPath, out stamp)))
                     {
                         stamps![i] = stamp;
                         if (cache!.TryGet(entry, stamp, out hashes[i], out hashedAt![i]))

@@ -11,13 +11,14 @@ namespace ContainerCache;
 /// </summary>
 internal readonly struct FileStamp : IEquatable<FileStamp>
 {
-    public FileStamp(long size, long modifiedNs, long changedNs, ulong inode, ulong device)
+    public FileStamp(long size, long modifiedNs, long changedNs, ulong inode, ulong device, uint mode = 0)
     {
         Size = size;
         ModifiedNs = modifiedNs;
         ChangedNs = changedNs;
         Inode = inode;
         Device = device;
+        Mode = mode;
     }
 
     public long Size { get; }
@@ -25,6 +26,21 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
     public long ChangedNs { get; }
     public ulong Inode { get; }
     public ulong Device { get; }
+
+    /// <summary>The file's type and permission bits (st_mode), as read; not compared (a chmod moves the change time).</summary>
+    public uint Mode { get; }
+
+    public bool IsDirectory => (Mode & TypeMask) == TypeDirectory;
+    public bool IsLink => (Mode & TypeMask) == TypeLink;
+    public bool IsRegularFile => (Mode & TypeMask) == TypeRegular;
+
+    /// <summary>Any of the owner, group or other execute bits.</summary>
+    public bool IsExecutable => (Mode & 0x49) != 0; // 0111
+
+    private const uint TypeMask = 0xF000;
+    private const uint TypeDirectory = 0x4000;
+    private const uint TypeRegular = 0x8000;
+    private const uint TypeLink = 0xA000;
 
     public bool Equals(FileStamp other) =>
         Size == other.Size && ModifiedNs == other.ModifiedNs && ChangedNs == other.ChangedNs && Inode == other.Inode && Device == other.Device;
@@ -39,8 +55,8 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
     /// </summary>
     public static bool Supported { get; } = Probe();
 
-    /// <summary>The stamp of a file, following links; false when it cannot be read.</summary>
-    public static bool TryRead(string path, out FileStamp stamp)
+    /// <summary>The stamp of a file, of a link's target unless <paramref name="followLinks"/> is false; false when it cannot be read.</summary>
+    public static bool TryRead(string path, out FileStamp stamp, bool followLinks = true)
     {
         stamp = default;
         if (!Supported)
@@ -48,7 +64,8 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
             return false;
         }
 
-        if (NativeMethods.statx(NativeMethods.AtCurrentDirectory, path, 0, NativeMethods.WantedMask, out NativeMethods.Statx result) != 0
+        int flags = followLinks ? 0 : NativeMethods.SymlinkNoFollow;
+        if (NativeMethods.statx(NativeMethods.AtCurrentDirectory, path, flags, NativeMethods.WantedMask, out NativeMethods.Statx result) != 0
             || (result.Mask & NativeMethods.RequiredMask) != NativeMethods.RequiredMask)
         {
             return false;
@@ -59,7 +76,8 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
             result.ModifiedSeconds * 1_000_000_000L + result.ModifiedNanoseconds,
             result.ChangedSeconds * 1_000_000_000L + result.ChangedNanoseconds,
             result.Inode,
-            ((ulong)result.DeviceMajor << 32) | result.DeviceMinor);
+            ((ulong)result.DeviceMajor << 32) | result.DeviceMinor,
+            result.Mode);
         return true;
     }
 
@@ -88,18 +106,20 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
     private static class NativeMethods
     {
         public const int AtCurrentDirectory = -100;
+        public const int SymlinkNoFollow = 0x100;
 
         // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE
         public const uint WantedMask = 0x1 | 0x2 | 0x40 | 0x80 | 0x100 | 0x200;
 
-        // STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE: without any of these, no stamp.
-        public const uint RequiredMask = 0x40 | 0x80 | 0x100 | 0x200;
+        // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE: without any of these, no stamp.
+        public const uint RequiredMask = WantedMask;
 
         /// <summary>struct statx: the same 256-byte layout on every Linux architecture.</summary>
         [StructLayout(LayoutKind.Explicit, Size = 256)]
         public struct Statx
         {
             [FieldOffset(0)] public uint Mask;
+            [FieldOffset(28)] public ushort Mode;
             [FieldOffset(32)] public ulong Inode;
             [FieldOffset(40)] public ulong Size;
             [FieldOffset(96)] public long ChangedSeconds;

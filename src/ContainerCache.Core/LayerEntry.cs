@@ -14,12 +14,18 @@ public enum EntryKind
 public sealed class LayerEntry
 {
     public LayerEntry(string relativePath, string fullPath, EntryKind kind, bool executable)
+        : this(relativePath, fullPath, kind, executable, stamp: null)
+    {
+    }
+
+    internal LayerEntry(string relativePath, string fullPath, EntryKind kind, bool executable, FileStamp? stamp)
     {
         RelativePath = relativePath;
         FullPath = fullPath;
         Kind = kind;
         Executable = executable;
         Normalization = HasContent ? ContentNormalization.For(relativePath) : null;
+        Stamp = stamp;
     }
 
     public string RelativePath { get; }
@@ -29,6 +35,9 @@ public sealed class LayerEntry
 
     /// <summary>The documented normalisation applied to the content before hashing, or null.</summary>
     public string? Normalization { get; }
+
+    /// <summary>The content's stamp, read when the directory was listed for a hash cache; else null.</summary>
+    internal FileStamp? Stamp { get; }
 
     /// <summary>True when the layer carries bytes for this entry (a file, or a link to one).</summary>
     public bool HasContent => Kind is EntryKind.File or EntryKind.FileLink;

@@ -80,6 +80,34 @@ public sealed class HashCacheTests
     }
 
     [TestMethod]
+    public void TheStampedListing_IsThePlainListing()
+    {
+        using var dir = Tree();
+        using var outside = new TempDirectory();
+        dir.Write(".hidden/.env", "x");
+        Directory.CreateDirectory(dir.Combine("empty"));
+        string script = dir.Write("run.sh", "#!/bin/sh");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute);
+        }
+
+        File.CreateSymbolicLink(dir.Combine("link.sh"), script);
+        File.CreateSymbolicLink(dir.Combine("link.css"), dir.Combine("wwwroot/site.css"));
+        Directory.CreateSymbolicLink(dir.Combine("linked"), outside.Path);
+        outside.Write("inside.txt", "not layered");
+
+        IReadOnlyList<LayerEntry> plain = PublishDirectory.Enumerate(dir.Path, dir.Combine("wwwroot/excluded.json"));
+        IReadOnlyList<LayerEntry> stamped = PublishDirectory.Enumerate(dir.Path, dir.Combine("wwwroot/excluded.json"), stamp: true);
+        string Describe(LayerEntry e) => $"{e.RelativePath} {e.FullPath} {e.Kind} {e.Executable} {e.Normalization}";
+        CollectionAssert.AreEqual(plain.Select(Describe).ToArray(), stamped.Select(Describe).ToArray());
+        Assert.AreEqual(plain.Count(e => e.HasContent), stamped.Count(e => e.Stamp is not null));
+
+        using var obj = new TempDirectory();
+        Assert.AreEqual(ContentKey.Compute(dir.Path, []).Key, ContentKey.Compute(dir.Path, [], cache: OpenLater(obj.Combine("hashes"))).Key);
+    }
+
+    [TestMethod]
     public void FilesThatChangedJustBeforeTheyWereHashed_AreReadAgain()
     {
         using var dir = Tree();
