@@ -1,45 +1,79 @@
 using System;
 using System.Buffers.Binary;
+using System.IO;
 using System.IO.Hashing;
 using System.Text;
 
 namespace ContainerCache;
 
 /// <summary>
-/// Writes the canonical encoding of the key's inputs straight into a hash. Every field is
-/// fixed-width or length-prefixed, so no two different inputs share an encoding.
+/// Writes the canonical encoding of the key's inputs into a buffer, hashed once at the end. Every
+/// field is fixed-width or length-prefixed, so no two different inputs share an encoding.
 /// </summary>
 internal sealed class CanonicalEncoder
 {
-    private readonly NonCryptographicHashAlgorithm _hash;
-    private readonly byte[] _scratch = new byte[8];
+    private byte[] _buffer = new byte[256];
+    private int _length;
 
-    public CanonicalEncoder(NonCryptographicHashAlgorithm hash) => _hash = hash;
+    /// <summary>The encoding written so far.</summary>
+    public ReadOnlySpan<byte> Written => new(_buffer, 0, _length);
 
+    // Each writer reserves first: Reserve may replace _buffer.
     public void WriteByte(byte value)
     {
-        _scratch[0] = value;
-        _hash.Append(new ReadOnlySpan<byte>(_scratch, 0, 1));
+        int offset = Reserve(1);
+        _buffer[offset] = value;
     }
 
     public void WriteUInt32(uint value)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(_scratch, value);
-        _hash.Append(new ReadOnlySpan<byte>(_scratch, 0, 4));
+        int offset = Reserve(4);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(offset), value);
     }
 
     public void WriteInt64(long value)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(_scratch, value);
-        _hash.Append(new ReadOnlySpan<byte>(_scratch, 0, 8));
+        int offset = Reserve(8);
+        BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(offset), value);
     }
 
-    public void WriteBytes(byte[] value) => _hash.Append(value);
+    public void WriteBytes(byte[] value)
+    {
+        int offset = Reserve(value.Length);
+        value.CopyTo(_buffer, offset);
+    }
 
     public void WriteString(string value)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(value);
-        WriteUInt32((uint)bytes.Length);
-        _hash.Append(bytes);
+        int count = Encoding.UTF8.GetByteCount(value);
+        WriteUInt32((uint)count);
+        int offset = Reserve(count);
+        Encoding.UTF8.GetBytes(value, 0, value.Length, _buffer, offset);
+    }
+
+    /// <summary>The XxHash128 of the encoding, in the canonical (big-endian) byte order.</summary>
+    public byte[] Hash()
+    {
+#if NET
+        // Not XxHash128.Hash: in a fresh process its block loop runs at tier 0 (see XxHash128Stream).
+        var hash = new byte[16];
+        XxHash128Stream.Hash(new MemoryStream(_buffer, 0, _length, writable: false), new byte[16 * 1024], hash);
+        return hash;
+#else
+        return XxHash128.Hash(Written);
+#endif
+    }
+
+    /// <summary>Makes room for <paramref name="count"/> more bytes; returns where they go.</summary>
+    private int Reserve(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+        }
+
+        int offset = _length;
+        _length += count;
+        return offset;
     }
 }

@@ -87,15 +87,16 @@ public sealed class ContentKey
     /// <param name="cache">Hashes of earlier publishes to reuse where a file cannot have changed; see <see cref="HashCache"/>.</param>
     public static ContentKey Compute(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile = null, HashCache? cache = null)
     {
-        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile);
-        ContentHash[] contents = FileHasher.HashAll(entries, cache);
+        // The hashing starts before the first stamp is read: see HashCache.
+        long? startedAtNs = cache?.Clock();
+        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: cache is not null);
+        ContentHash[] contents = FileHasher.HashAll(entries, cache, startedAtNs);
         return FromInputs(entries, contents, settings);
     }
 
     internal static ContentKey FromInputs(IReadOnlyList<LayerEntry> entries, IReadOnlyList<ContentHash> contents, IEnumerable<ContainerSetting> settings)
     {
-        var hash = new XxHash128();
-        var encoder = new CanonicalEncoder(hash);
+        var encoder = new CanonicalEncoder();
         encoder.WriteString(Magic);
         encoder.WriteUInt32(FormatVersion);
 
@@ -127,7 +128,7 @@ public sealed class ContentKey
             Encode(encoder, setting);
         }
 
-        string key = Hex(hash.GetHashAndReset());
+        string key = Hex(encoder.Hash());
         KeyedSetting[] keyedSettings = merged.Select(s => new KeyedSetting(s.Name, SettingHash(s, key), s)).ToArray();
         return new ContentKey(key, keyedEntries, keyedSettings);
     }
@@ -139,19 +140,19 @@ public sealed class ContentKey
     /// </summary>
     public static string SettingHash(ContainerSetting setting, string salt)
     {
-        var capture = new CapturingHash();
-        Encode(new CanonicalEncoder(capture), setting);
+        var encoder = new CanonicalEncoder();
+        Encode(encoder, setting);
         using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(salt));
-        byte[] mac = hmac.ComputeHash(capture.ToArray());
+        byte[] mac = hmac.ComputeHash(encoder.Written.ToArray());
         return Hex(mac.Take(16).ToArray());
     }
 
     /// <summary>The unsalted setting hash of key file schema 1: XxHash128 of the encoding.</summary>
     internal static string LegacySettingHash(ContainerSetting setting)
     {
-        var hash = new XxHash128();
-        Encode(new CanonicalEncoder(hash), setting);
-        return Hex(hash.GetHashAndReset());
+        var encoder = new CanonicalEncoder();
+        Encode(encoder, setting);
+        return Hex(encoder.Hash());
     }
 
     /// <summary>Settings sorted by name; repeated names keep all their values, in order.</summary>
@@ -184,23 +185,4 @@ public sealed class ContentKey
 
         return new string(chars);
     }
-}
-
-/// <summary>Collects the bytes written to it, so that an encoding can go to a hash that is not a NonCryptographicHashAlgorithm.</summary>
-internal sealed class CapturingHash : NonCryptographicHashAlgorithm
-{
-    private readonly MemoryStream _bytes = new();
-
-    public CapturingHash()
-        : base(1)
-    {
-    }
-
-    public byte[] ToArray() => _bytes.ToArray();
-
-    public override void Append(ReadOnlySpan<byte> source) => _bytes.Write(source.ToArray(), 0, source.Length);
-
-    public override void Reset() => _bytes.SetLength(0);
-
-    protected override void GetCurrentHashCore(Span<byte> destination) => destination.Clear();
 }
