@@ -68,33 +68,44 @@ public static class Json
     }
 
     /// <summary>A JSON string literal for the value.</summary>
-    public static string Quote(string value)
+    public static string Quote(string value) => AppendQuoted(new StringBuilder(value.Length + 2), value).ToString();
+
+    /// <summary>Appends <paramref name="value"/> as a JSON string literal.</summary>
+    public static StringBuilder AppendQuoted(StringBuilder json, string value)
     {
-        var quoted = new StringBuilder(value.Length + 2).Append('"');
-        foreach (char c in value)
+        json.Append('"');
+        int plain = 0;
+        while (plain < value.Length && value[plain] >= 0x20 && value[plain] != '"' && value[plain] != '\\')
         {
+            plain++;
+        }
+
+        json.Append(value, 0, plain);
+        for (int i = plain; i < value.Length; i++)
+        {
+            char c = value[i];
             switch (c)
             {
-                case '"': quoted.Append("\\\""); break;
-                case '\\': quoted.Append("\\\\"); break;
-                case '\n': quoted.Append("\\n"); break;
-                case '\r': quoted.Append("\\r"); break;
-                case '\t': quoted.Append("\\t"); break;
+                case '"': json.Append("\\\""); break;
+                case '\\': json.Append("\\\\"); break;
+                case '\n': json.Append("\\n"); break;
+                case '\r': json.Append("\\r"); break;
+                case '\t': json.Append("\\t"); break;
                 default:
                     if (c < 0x20)
                     {
-                        quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
                     else
                     {
-                        quoted.Append(c);
+                        json.Append(c);
                     }
 
                     break;
             }
         }
 
-        return quoted.Append('"').ToString();
+        return json.Append('"');
     }
 
     private sealed class Reader

@@ -19,7 +19,7 @@ public static class KeyFile
     /// <param name="baseImageDigest">The digest the base image resolved to, or null when it was keyed by reference only.</param>
     public static string Serialize(ContentKey key, string? baseImage = null, string? baseImageDigest = null)
     {
-        var json = new StringBuilder();
+        var json = new StringBuilder(256 + key.Entries.Count * 160);
         json.Append("{\n");
         json.Append("  \"schemaVersion\": ").Append(SchemaVersion).Append(",\n");
         json.Append("  \"key\": ").Append(Quote(key.Key)).Append(",\n");
@@ -37,11 +37,11 @@ public static class KeyFile
         {
             KeyedEntry entry = key.Entries[i];
             json.Append(i == 0 ? "\n" : ",\n");
-            json.Append("    { \"path\": ").Append(Quote(entry.Path)).Append(", \"kind\": ").Append(Quote(KindName(entry.Kind)));
+            Json.AppendQuoted(json.Append("    { \"path\": "), entry.Path).Append(", \"kind\": \"").Append(KindName(entry.Kind)).Append('"');
             if (entry.Hash is not null)
             {
                 json.Append(", \"size\": ").Append(entry.Size.ToString(CultureInfo.InvariantCulture));
-                json.Append(", \"hash\": ").Append(Quote(entry.Hash));
+                json.Append(", \"hash\": \"").Append(entry.Hash).Append('"'); // hex
                 if (entry.Executable)
                 {
                     json.Append(", \"executable\": true");
@@ -49,7 +49,7 @@ public static class KeyFile
 
                 if (entry.Normalization is not null)
                 {
-                    json.Append(", \"normalized\": ").Append(Quote(entry.Normalization));
+                    Json.AppendQuoted(json.Append(", \"normalized\": "), entry.Normalization);
                 }
             }
 
@@ -62,7 +62,7 @@ public static class KeyFile
         {
             KeyedSetting setting = key.Settings[i];
             json.Append(i == 0 ? "\n" : ",\n");
-            json.Append("    { \"name\": ").Append(Quote(setting.Name)).Append(", \"hash\": ").Append(Quote(setting.Hash)).Append(" }");
+            Json.AppendQuoted(json.Append("    { \"name\": "), setting.Name).Append(", \"hash\": \"").Append(setting.Hash).Append("\" }");
         }
 
         json.Append(key.Settings.Count == 0 ? "]\n" : "\n  ]\n");
@@ -74,9 +74,21 @@ public static class KeyFile
     /// Writes the file atomically, and only when its content differs, so that its timestamp moves
     /// only when the key's inputs do. Returns whether it wrote.
     /// </summary>
-    public static bool WriteIfChanged(string path, string content)
+    public static bool WriteIfChanged(string path, string content) => WriteIfChanged(path, Encode(content));
+
+    /// <summary>A key file's bytes: UTF-8, no byte order mark.</summary>
+    public static byte[] Encode(string content) => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
+
+    /// <summary>A key file's text from its bytes, as an editor may have saved it (with a byte order mark or not).</summary>
+    public static string Decode(byte[] bytes)
     {
-        byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>See <see cref="WriteIfChanged(string, string)"/>.</summary>
+    public static bool WriteIfChanged(string path, byte[] bytes)
+    {
         string temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {

@@ -110,7 +110,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
         }
 
-        string? baselineText = ReadBaseline();
+        byte[]? baseline = ReadBaseline();
         string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
         var settings = new ImageSettings
         {
@@ -145,13 +145,14 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         // A key file carries no timestamps: the same text means the same key from the same inputs,
         // and there is nothing to explain (nor to parse).
-        KeyChanges? changes = baselineText is null ? null
-            : baselineText == keyFileContent ? KeyChanges.None(key.Key)
-            : CompareWithBaseline(baselineText, key, baseDigest);
-        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileContent);
+        byte[] keyFileBytes = ContainerCache.KeyFile.Encode(keyFileContent);
+        KeyChanges? changes = baseline is null ? null
+            : baseline.AsSpan().SequenceEqual(keyFileBytes) ? KeyChanges.None(key.Key)
+            : CompareWithBaseline(baseline, key, baseDigest);
+        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileBytes);
         if (LastKeyFile.Length > 0)
         {
-            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent);
+            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileBytes);
         }
         string? cacheUnwritable = cache?.Save();
         stopwatch.Stop();
@@ -187,8 +188,8 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         Explain(changes);
     }
 
-    /// <summary>The baseline key file's text, or null when there is none.</summary>
-    private string? ReadBaseline()
+    /// <summary>The baseline key file's bytes, or null when there is none.</summary>
+    private byte[]? ReadBaseline()
     {
         LogInput(nameof(Baseline), Baseline);
         if (Baseline.Length == 0 || (!BaselineIsExplicit && !File.Exists(Baseline)))
@@ -198,7 +199,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         try
         {
-            return File.ReadAllText(Baseline);
+            return File.ReadAllBytes(Baseline);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -207,12 +208,12 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         }
     }
 
-    private KeyChanges? CompareWithBaseline(string baselineText, ContentKey key, string baseDigest)
+    private KeyChanges? CompareWithBaseline(byte[] baselineBytes, ContentKey key, string baseDigest)
     {
         KeyFileContent baseline;
         try
         {
-            baseline = ContainerCache.KeyFile.Read(baselineText);
+            baseline = ContainerCache.KeyFile.Read(ContainerCache.KeyFile.Decode(baselineBytes));
         }
         catch (FormatException e)
         {
