@@ -67,7 +67,8 @@ public sealed class HashCache
         try
         {
             using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-            if (reader.ReadString() != Magic || reader.ReadInt32() != Version)
+            // The key's format version too: it changes when a normalisation does, and with it the hashes of normalised files.
+            if (reader.ReadString() != Magic || reader.ReadInt32() != Version || reader.ReadUInt32() != ContentKey.FormatVersion)
             {
                 return new HashCache(path, records, "it was written by another version of ContainerCache");
             }
@@ -175,6 +176,7 @@ public sealed class HashCache
             {
                 writer.Write(Magic);
                 writer.Write(Version);
+                writer.Write(ContentKey.FormatVersion);
                 writer.Write(_records.Count);
                 foreach (KeyValuePair<string, Record> pair in _records)
                 {

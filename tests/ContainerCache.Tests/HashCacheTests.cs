@@ -211,6 +211,25 @@ public sealed class HashCacheTests
     }
 
     [TestMethod]
+    public void ACacheOfAnotherKeyFormat_IsIgnored()
+    {
+        // A normalisation may change with the key's format version, and with it a normalised file's hash.
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        HashWith(OpenLater(file), dir);
+        byte[] bytes = File.ReadAllBytes(file);
+        int at = 1 + "ContainerCache.HashCache".Length + 4; // the magic string, then the cache's own version
+        Assert.AreEqual(ContentKey.FormatVersion, BitConverter.ToUInt32(bytes, at));
+        BitConverter.GetBytes(ContentKey.FormatVersion - 1).CopyTo(bytes, at);
+        File.WriteAllBytes(file, bytes);
+
+        HashCache older = HashWith(OpenLater(file), dir);
+        StringAssert.Contains(older.IgnoredBecause, "another version");
+        Assert.AreEqual(3, older.Hashed);
+    }
+
+    [TestMethod]
     public void ACacheThatCannotBeWritten_SaysWhy()
     {
         using var dir = Tree();
