@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace ContainerCache.Benchmarks;
 
 /// <summary>
-/// The trees of tests/benchmarks/keying.sh, written by the same recipe (seeded SplitMix64): the
-/// same names, sizes and bytes on every machine, pseudo-random content, not zeros.
+/// The benchmark trees, for these benchmarks and for tests/benchmarks/keying.sh (which writes them
+/// with <c>write-tree KIND DIR</c>), by one recipe (seeded SplitMix64): the same names, sizes and
+/// bytes on every machine, pseudo-random content, not zeros.
 /// </summary>
 internal static class BenchmarkTree
 {
@@ -15,10 +16,20 @@ internal static class BenchmarkTree
     /// <summary>20,000 files of 1-4 KiB, 2 to 4 folders deep (a large wwwroot).</summary>
     public const string Small = "small";
 
-    /// <summary>Writes the tree KIND into a new folder under the temporary directory and returns it.</summary>
-    public static string Write(string kind)
+    /// <summary>10 files of 1-64 KiB, for the memory check.</summary>
+    public const string Tiny = "tiny";
+
+    /// <summary>How many files the tree KIND has, and their total size.</summary>
+    public static (int Files, long Bytes) Measure(string kind)
     {
-        string root = Path.Combine(Path.GetTempPath(), $"containercache-bench-{kind}-{Guid.NewGuid():N}");
+        List<(string Path, int Size)> files = Files(kind);
+        return (files.Count, files.Sum(f => (long)f.Size));
+    }
+
+    /// <summary>Writes the tree KIND into <paramref name="root"/> (by default a new folder under the temporary directory) and returns it.</summary>
+    public static string Write(string kind, string? root = null)
+    {
+        root ??= Path.Combine(Path.GetTempPath(), $"containercache-bench-{kind}-{Guid.NewGuid():N}");
         var buffer = new byte[1 << 20];
         IReadOnlyList<(string Path, int Size)> files = Files(kind);
         for (int f = 0; f < files.Count; f++)
@@ -93,6 +104,14 @@ internal static class BenchmarkTree
                 }
 
                 files.Add(($"{directory}/asset{i:D5}.{extensions[i % extensions.Length]}", 1024 + (int)random.Next(3 * 1024 + 1)));
+            }
+        }
+        else if (kind == Tiny)
+        {
+            var random = new SplitMix64(0x7117UL);
+            for (int i = 0; i < 10; i++)
+            {
+                files.Add(($"file{i}.bin", 1024 + (int)random.Next(63 * 1024 + 1)));
             }
         }
         else

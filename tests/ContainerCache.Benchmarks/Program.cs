@@ -3,10 +3,21 @@
 //
 //   bash tests/benchmarks/core.sh                            # every benchmark, then the tables
 //   dotnet run -c Release --project tests/ContainerCache.Benchmarks -- --filter '*Stream*'
+//   dotnet run -c Release --project tests/ContainerCache.Benchmarks -- write-tree large DIR
+//                                 # writes a benchmark tree (large, small, tiny), prints "FILES BYTES"
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using ContainerCache.Benchmarks;
+
+if (args is ["write-tree", string kind, string directory])
+{
+    BenchmarkTree.Write(kind, directory);
+    (int files, long bytes) = BenchmarkTree.Measure(kind);
+    Console.WriteLine($"{files} {bytes}");
+    return 0;
+}
 
 // Short enough for a few minutes on 2 cores: 2 warm-up and 7 measured iterations per benchmark
 // (--warmupCount and --iterationCount change them). A job given on the command line (--job short,

@@ -8,8 +8,9 @@
 #   BENCH_ROUNDS=5 bash tests/benchmarks/keying.sh
 #   BENCH_BIG_MB=2048                               # size of the memory check's large file (default)
 #
-# TREES, written by a generator (C#, seeded SplitMix64: the same names, sizes and bytes on every
-# machine; pseudo-random content, not zeros):
+# TREES, written by tests/ContainerCache.Benchmarks (write-tree; seeded SplitMix64: the same names,
+# sizes and bytes on every machine; pseudo-random content, not zeros), the trees its BenchmarkDotNet
+# benchmarks use:
 #   large  200 MiB in 2,000 files: 1,996 files of 50-100 KiB in 20 folders and 4 large files
 #          (8-16 MiB and one that makes the total exactly 200 MiB)
 #   small  20,000 files of 1-4 KiB, 2 to 4 folders deep (a large wwwroot)
@@ -52,7 +53,7 @@
 #
 # Output: markdown tables at the end; per-run data in artifacts/benchmarks/keying/*.csv, logs and
 # key files in artifacts/benchmarks/keying/{logs,keys}/. On exit (also on failure) the trees, the
-# big file, the generator, the apps and their NuGet cache are deleted: a few MB of logs stay.
+# big file, the apps and their NuGet cache are deleted: a few MB of logs stay.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 shopt -s inherit_errexit
@@ -82,14 +83,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cleanup() {
-  rm -rf "$work/trees" "$work/apps" "$work/gen" "$work/nuget-packages"
+  rm -rf "$work/trees" "$work/apps" "$work/nuget-packages"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 rm -rf "$work"
-mkdir -p "$work/logs" "$work/apps" "$work/trees" "$work/keys" "$work/gen"
+mkdir -p "$work/logs" "$work/apps" "$work/trees" "$work/keys"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 date_start="$(date -u '+%Y-%m-%d %H:%M UTC')"
 
@@ -98,96 +99,13 @@ run "$work/logs/pack.log" env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$u
 ls "$work/local-packages"
 
 step "Generate the trees (deterministic pseudo-random content)"
-cat >"$work/gen/gen.csproj" <<'XML'
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
-  </PropertyGroup>
-</Project>
-XML
-cat >"$work/gen/Program.cs" <<'CS'
-// Writes a benchmark tree: the same names, sizes and bytes on every machine.
-// gen large DIR: 200 MiB in 2,000 files.  gen small DIR: 20,000 files of 1-4 KiB.  gen tiny DIR: 10 files.
-using System.Buffers.Binary;
-
-string kind = args[0], root = args[1];
-var rng = new SplitMix(kind switch { "large" => 0xA11CEUL, "small" => 0x5EEDUL, _ => 0x7117UL });
-var files = new List<(string Path, int Size)>();
-if (kind == "large")
-{
-    // 1,996 files of 50-100 KiB in 20 folders, and 4 large files; the first large file takes
-    // what makes the total exactly 200 MiB.
-    for (int i = 0; i < 1996; i++)
-        files.Add(($"lib{i % 20:D2}/Assembly.{i:D4}.dll", 50 * 1024 + (int)rng.Next(50 * 1024 + 1)));
-    long rest = files.Sum(f => (long)f.Size);
-    int[] big = { 0, 16 << 20, 12 << 20, 8 << 20 };
-    big[0] = (int)((200L << 20) - rest - big[1] - big[2] - big[3]);
-    for (int i = 0; i < big.Length; i++) files.Add(($"runtimes/linux-x64/native/libbig{i}.so", big[i]));
-}
-else if (kind == "small")
-{
-    // A large wwwroot: 20,000 files of 1-4 KiB, 2 to 4 folders deep.
-    string[] ext = { "js", "css", "html", "svg", "json", "map" };
-    for (int i = 0; i < 20000; i++)
-    {
-        string dir = $"wwwroot/area{i % 10}/sec{i / 10 % 20:D2}";
-        if (i % 3 == 1) dir += $"/part{i / 200 % 5}";
-        if (i % 9 == 4) dir += $"/deep{i / 1000 % 4}";
-        files.Add(($"{dir}/asset{i:D5}.{ext[i % ext.Length]}", 1024 + (int)rng.Next(3 * 1024 + 1)));
-    }
-}
-else
-{
-    for (int i = 0; i < 10; i++) files.Add(($"file{i}.bin", 1024 + (int)rng.Next(63 * 1024 + 1)));
-}
-
-var buffer = new byte[1 << 20];
-long total = 0;
-for (int f = 0; f < files.Count; f++)
-{
-    var (rel, size) = files[f];
-    string path = Path.Combine(root, rel);
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    var content = new SplitMix(((ulong)f + 1) * 0x9E3779B97F4A7C15UL ^ (ulong)size);
-    using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-    for (int left = size; left > 0;)
-    {
-        int n = Math.Min(left, buffer.Length);
-        for (int j = 0; j < n; j += 8)
-        {
-            ulong v = content.NextRaw();
-            if (j + 8 <= n) BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(j), v);
-            else for (int k = j; k < n; k++, v >>= 8) buffer[k] = (byte)v;
-        }
-        stream.Write(buffer, 0, n);
-        left -= n;
-    }
-    total += size;
-}
-Console.WriteLine($"{files.Count} {total}");
-
-sealed class SplitMix(ulong state)
-{
-    public ulong NextRaw()
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    public ulong Next(ulong bound) => NextRaw() % bound;
-}
-CS
-run "$work/logs/gen-build.log" dotnet build "$work/gen" -c Release -o "$work/gen/out" -nodeReuse:false -v:q
+# The benchmark project's writer: the same trees as its BenchmarkDotNet benchmarks.
+run "$work/logs/gen-build.log" env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$user_nuget"} \
+  dotnet build "$root/tests/ContainerCache.Benchmarks" -c Release -nodeReuse:false -v:q
 trees=(large small)
 declare -A tree_files tree_bytes tree_key
 for t in "${trees[@]}" tiny; do
-  read -r n b < <(dotnet "$work/gen/out/gen.dll" "$t" "$work/trees/$t")
+  read -r n b < <(dotnet "$root/tests/ContainerCache.Benchmarks/bin/Release/net10.0/ContainerCache.Benchmarks.dll" write-tree "$t" "$work/trees/$t")
   [ "$n" = "$(find "$work/trees/$t" -type f | wc -l)" ] || die "tree $t: the generator wrote $n files, find sees others"
   tree_files[$t]=$n tree_bytes[$t]=$b
   printf '  %-6s %6d files, %10d bytes, %5d folders, %s on disk\n' "$t" "$n" "$b" \
