@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Hashing;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace ContainerCache;
@@ -25,8 +24,8 @@ public readonly struct ContentHash
 }
 
 /// <summary>
-/// Hashes file contents in parallel, streaming each file through a pooled buffer so that memory
-/// does not grow with file size.
+/// Hashes file contents, in parallel when there is enough to read, streaming each file through a
+/// pooled buffer so that memory does not grow with file size.
 /// </summary>
 public static class FileHasher
 {
@@ -47,38 +46,92 @@ public static class FileHasher
         var stamps = stamped ? new FileStamp?[entries.Count] : null;
         var hashedAt = stamped ? new long[entries.Count] : null;
         long now = stamped ? startedAtNs ?? cache!.Clock() : 0;
-        int reused = 0;
+
+        // First, which files must be read: those the cache cannot vouch for.
+        var toRead = new List<int>();
+        long bytesToRead = 0;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            LayerEntry entry = entries[i];
+            if (!entry.HasContent)
+            {
+                continue;
+            }
+
+            // The stamp is read before the content, so that a write during the read moves the
+            // change time past the recorded one.
+            if (stamped && (entry.Stamp is FileStamp stamp || FileStamp.TryRead(entry.FullPath, out stamp)))
+            {
+                stamps![i] = stamp;
+                if (cache!.TryGet(entry, stamp, out hashes[i], out hashedAt![i]))
+                {
+                    continue;
+                }
+
+                hashedAt![i] = now;
+                bytesToRead += stamp.Size;
+            }
+            else
+            {
+                bytesToRead += ParallelFrom; // size unknown: as if large
+            }
+
+            toRead.Add(i);
+        }
+
+        Read(entries, toRead, hashes, parallel: toRead.Count > 1 && bytesToRead >= ParallelFrom);
+        if (cache is not null)
+        {
+            cache.Hashed = toRead.Count;
+            cache.Reused = entries.Count(e => e.HasContent) - toRead.Count;
+            if (stamped)
+            {
+                cache.Update(entries, stamps!, hashes, hashedAt!);
+            }
+        }
+
+        return hashes;
+    }
+
+    /// <summary>
+    /// Below this many bytes to read, one thread reads them: starting parallel workers costs more
+    /// in a fresh process (about 15 ms) than hashing a few MiB.
+    /// </summary>
+    private const long ParallelFrom = 8L << 20;
+
+    private static void Read(IReadOnlyList<LayerEntry> entries, List<int> toRead, ContentHash[] hashes, bool parallel)
+    {
+        if (!parallel)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                var hasher = new XxHash128();
+                foreach (int i in toRead)
+                {
+                    hashes[i] = HashFile(entries[i], buffer, hasher);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            return;
+        }
+
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         try
         {
             Parallel.For(
                 0,
-                entries.Count,
+                toRead.Count,
                 options,
                 () => (Buffer: ArrayPool<byte>.Shared.Rent(BufferSize), Hasher: new XxHash128()),
-                (i, _, worker) =>
+                (n, _, worker) =>
                 {
-                    LayerEntry entry = entries[i];
-                    if (!entry.HasContent)
-                    {
-                        return worker;
-                    }
-
-                    // The stamp is read before the content, so that a write during the read moves
-                    // the change time past the recorded one.
-                    if (stamped && (entry.Stamp is FileStamp stamp || FileStamp.TryRead(entry.FullPath, out stamp)))
-                    {
-                        stamps![i] = stamp;
-                        if (cache!.TryGet(entry, stamp, out hashes[i], out hashedAt![i]))
-                        {
-                            Interlocked.Increment(ref reused);
-                            return worker;
-                        }
-
-                        hashedAt![i] = now;
-                    }
-
-                    hashes[i] = HashFile(entry, worker.Buffer, worker.Hasher);
+                    int i = toRead[n];
+                    hashes[i] = HashFile(entries[i], worker.Buffer, worker.Hasher);
                     return worker;
                 },
                 worker => ArrayPool<byte>.Shared.Return(worker.Buffer));
@@ -96,18 +149,6 @@ public static class FileHasher
 
             throw;
         }
-
-        if (cache is not null)
-        {
-            cache.Reused = reused;
-            cache.Hashed = entries.Count(e => e.HasContent) - reused;
-            if (stamped)
-            {
-                cache.Update(entries, stamps!, hashes, hashedAt!);
-            }
-        }
-
-        return hashes;
     }
 
     public static ContentHash HashFile(LayerEntry entry, byte[] buffer, XxHash128 hasher)
