@@ -10,6 +10,8 @@
 #                           SystemIoHashingParallelReadAllBytes: XxHash128.Hash(File.ReadAllBytes),
 #                             Parallel.For
 #                           PackageContentKeyCompute: ContentKey.Compute (the whole key)
+#                           PackageContentKeyComputeIncremental: the same with a hash cache primed
+#                             by the setup (an unchanged tree: stamps compared, no file read)
 #                           PackageFileHasherHashAll: FileHasher.HashAll(PublishDirectory.Enumerate)
 #   StreamHashBenchmarks  XXH3-128 over a 64 MiB MemoryStream read through a 1 MiB buffer
 #                           SystemIoHashingAppend (peer): XxHash128.Append, chunk by chunk
