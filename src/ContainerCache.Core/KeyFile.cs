@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -17,9 +18,17 @@ public static class KeyFile
 
     /// <param name="baseImage">The base image reference the key was computed with, if any.</param>
     /// <param name="baseImageDigest">The digest the base image resolved to, or null when it was keyed by reference only.</param>
-    public static string Serialize(ContentKey key, string? baseImage = null, string? baseImageDigest = null)
+    public static string Serialize(ContentKey key, string? baseImage = null, string? baseImageDigest = null) =>
+        SerializeText(key, baseImage, baseImageDigest).ToString();
+
+    /// <summary>
+    /// <see cref="Serialize"/>'s text, unjoined: a StringBuilder keeps it in small chunks, where one
+    /// string of a large key file would be a large-object allocation (and, in MSBuild's big heap,
+    /// a full garbage collection of tens of milliseconds).
+    /// </summary>
+    public static StringBuilder SerializeText(ContentKey key, string? baseImage = null, string? baseImageDigest = null)
     {
-        var json = new StringBuilder(256 + key.Entries.Count * 160);
+        var json = new StringBuilder();
         json.Append("{\n");
         json.Append("  \"schemaVersion\": ").Append(SchemaVersion).Append(",\n");
         json.Append("  \"key\": ").Append(Quote(key.Key)).Append(",\n");
@@ -67,17 +76,14 @@ public static class KeyFile
 
         json.Append(key.Settings.Count == 0 ? "]\n" : "\n  ]\n");
         json.Append("}\n");
-        return json.ToString();
+        return json;
     }
 
     /// <summary>
     /// Writes the file atomically, and only when its content differs, so that its timestamp moves
     /// only when the key's inputs do. Returns whether it wrote.
     /// </summary>
-    public static bool WriteIfChanged(string path, string content) => WriteIfChanged(path, Encode(content));
-
-    /// <summary>A key file's bytes: UTF-8, no byte order mark.</summary>
-    public static byte[] Encode(string content) => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
+    public static bool WriteIfChanged(string path, string content) => WriteIfChanged(path, new StringBuilder(content));
 
     /// <summary>A key file's text from its bytes, as an editor may have saved it (with a byte order mark or not).</summary>
     public static string Decode(byte[] bytes)
@@ -87,12 +93,12 @@ public static class KeyFile
     }
 
     /// <summary>See <see cref="WriteIfChanged(string, string)"/>.</summary>
-    public static bool WriteIfChanged(string path, byte[] bytes)
+    public static bool WriteIfChanged(string path, StringBuilder content)
     {
         string temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
-            if (File.Exists(path) && ContentEquals(path, bytes))
+            if (HasContent(path, content))
             {
                 return false;
             }
@@ -103,7 +109,15 @@ public static class KeyFile
                 Directory.CreateDirectory(directory);
             }
 
-            File.WriteAllBytes(temporary, bytes);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            {
+                Encoded(content, (bytes, count) =>
+                {
+                    file.Write(bytes, 0, count);
+                    return true;
+                });
+            }
+
             Replace(temporary, path);
             return true;
         }
@@ -117,10 +131,75 @@ public static class KeyFile
         }
     }
 
-    private static bool ContentEquals(string path, byte[] bytes)
+    /// <summary>Whether the file at <paramref name="path"/> holds exactly <paramref name="content"/> in UTF-8 (no byte order mark).</summary>
+    /// <exception cref="IOException">The file exists but cannot be read.</exception>
+    public static bool HasContent(string path, StringBuilder content)
     {
-        var info = new FileInfo(path);
-        return info.Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1);
+        byte[] read = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            return Encoded(content, (bytes, count) => ReadExactly(file, read, count) && read.AsSpan(0, count).SequenceEqual(bytes.AsSpan(0, count)))
+                && file.Read(read, 0, 1) == 0;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(read);
+        }
+    }
+
+    private const int ChunkChars = 8 * 1024;
+    private const int ChunkBytes = 4 * ChunkChars; // UTF-8 needs at most 3 bytes a char, and the encoder's carried surrogate
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Feeds <paramref name="content"/> as UTF-8 to <paramref name="consume"/>, a small pooled buffer at a time, until it returns false.</summary>
+    private static bool Encoded(StringBuilder content, Func<byte[], int, bool> consume)
+    {
+        Encoder encoder = Utf8NoBom.GetEncoder();
+        char[] chars = ArrayPool<char>.Shared.Rent(ChunkChars);
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            for (int start = 0; start < content.Length; start += ChunkChars)
+            {
+                int count = Math.Min(ChunkChars, content.Length - start);
+                content.CopyTo(start, chars, 0, count);
+                int encoded = encoder.GetBytes(chars, 0, count, bytes, 0, flush: start + count == content.Length);
+                if (!consume(bytes, encoded))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static bool ReadExactly(Stream stream, byte[] buffer, int count)
+    {
+        for (int offset = 0; offset < count;)
+        {
+            int read = stream.Read(buffer, offset, count - offset);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            offset += read;
+        }
+
+        return true;
     }
 
     internal static void Replace(string source, string destination)

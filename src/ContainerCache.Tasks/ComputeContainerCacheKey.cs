@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -110,7 +111,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
         }
 
-        byte[]? baseline = ReadBaseline();
+        bool hasBaseline = HasBaseline();
         string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
         var settings = new ImageSettings
         {
@@ -141,18 +142,12 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         HashCache? cache = HashCacheFile.Length == 0 ? null : HashCache.Open(HashCacheFile);
         ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile, cache);
         string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
-        string keyFileContent = ContainerCache.KeyFile.Serialize(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
-
-        // A key file carries no timestamps: the same text means the same key from the same inputs,
-        // and there is nothing to explain (nor to parse).
-        byte[] keyFileBytes = ContainerCache.KeyFile.Encode(keyFileContent);
-        KeyChanges? changes = baseline is null ? null
-            : baseline.AsSpan().SequenceEqual(keyFileBytes) ? KeyChanges.None(key.Key)
-            : CompareWithBaseline(baseline, key, baseDigest);
-        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileBytes);
+        StringBuilder keyFileContent = ContainerCache.KeyFile.SerializeText(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
+        KeyChanges? changes = hasBaseline ? CompareWithBaseline(keyFileContent, key, baseDigest) : null;
+        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileContent);
         if (LastKeyFile.Length > 0)
         {
-            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileBytes);
+            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent);
         }
         string? cacheUnwritable = cache?.Save();
         stopwatch.Stop();
@@ -188,34 +183,38 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         Explain(changes);
     }
 
-    /// <summary>The baseline key file's bytes, or null when there is none.</summary>
-    private byte[]? ReadBaseline()
+    /// <summary>Whether there is a baseline to explain the key against; a named one must exist.</summary>
+    private bool HasBaseline()
     {
         LogInput(nameof(Baseline), Baseline);
         if (Baseline.Length == 0 || (!BaselineIsExplicit && !File.Exists(Baseline)))
         {
-            return null;
+            return false;
         }
 
-        try
+        if (!File.Exists(Baseline))
         {
-            return File.ReadAllBytes(Baseline);
+            BaselineUnreadable(new FileNotFoundException($"Could not find file '{Baseline}'."));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            BaselineUnreadable(e);
-            return null;
-        }
+
+        return true;
     }
 
-    private KeyChanges? CompareWithBaseline(byte[] baselineBytes, ContentKey key, string baseDigest)
+    private KeyChanges? CompareWithBaseline(StringBuilder keyFileContent, ContentKey key, string baseDigest)
     {
         KeyFileContent baseline;
         try
         {
-            baseline = ContainerCache.KeyFile.Read(ContainerCache.KeyFile.Decode(baselineBytes));
+            // A key file carries no timestamps: the same text means the same key from the same
+            // inputs, and there is nothing to explain (nor to parse).
+            if (ContainerCache.KeyFile.HasContent(Baseline, keyFileContent))
+            {
+                return KeyChanges.None(key.Key);
+            }
+
+            baseline = ContainerCache.KeyFile.Read(ContainerCache.KeyFile.Decode(File.ReadAllBytes(Baseline)));
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             BaselineUnreadable(e);
             return null;
