@@ -143,7 +143,7 @@ public sealed class ContentKey
         var encoder = new CanonicalEncoder();
         Encode(encoder, setting);
         using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(salt));
-        byte[] mac = hmac.ComputeHash(encoder.Written.ToArray());
+        byte[] mac = hmac.ComputeHash(encoder.ToArray());
         return Hex(mac.Take(16).ToArray());
     }
 
