@@ -43,12 +43,12 @@ public static class FileHasher
     {
         var hashes = new ContentHash[entries.Count];
         bool stamped = cache is not null && FileStamp.Supported;
-        var stamps = stamped ? new FileStamp?[entries.Count] : null;
-        var hashedAt = stamped ? new long[entries.Count] : null;
         long now = stamped ? startedAtNs ?? cache!.Clock() : 0;
 
-        // First, which files must be read: those the cache cannot vouch for.
+        // First, which files must be read: those the cache cannot vouch for. Stamps come from the
+        // listing, or are read here (then kept for this call only).
         var toRead = new List<int>();
+        FileStamp?[]? stampsReadHere = null;
         long bytesToRead = 0;
         for (int i = 0; i < entries.Count; i++)
         {
@@ -60,15 +60,18 @@ public static class FileHasher
 
             // The stamp is read before the content, so that a write during the read moves the
             // change time past the recorded one.
-            if (stamped && (entry.Stamp is FileStamp stamp || FileStamp.TryRead(entry.FullPath, out stamp)))
+            if (stamped && entry.Stamp is null && FileStamp.TryRead(entry.FullPath, out FileStamp read))
             {
-                stamps![i] = stamp;
-                if (cache!.TryGet(entry, stamp, out hashes[i], out hashedAt![i]))
+                (stampsReadHere ??= new FileStamp?[entries.Count])[i] = read;
+            }
+
+            if (stamped && (entry.Stamp ?? stampsReadHere?[i]) is FileStamp stamp)
+            {
+                if (cache!.TryGet(entry, stamp, out hashes[i]))
                 {
                     continue;
                 }
 
-                hashedAt![i] = now;
                 bytesToRead += stamp.Size;
             }
             else
@@ -86,7 +89,7 @@ public static class FileHasher
             cache.Reused = entries.Count(e => e.HasContent) - toRead.Count;
             if (stamped)
             {
-                cache.Update(entries, stamps!, hashes, hashedAt!);
+                cache.Update(entries, i => entries[i].Stamp ?? stampsReadHere?[i], toRead, hashes, now);
             }
         }
 

@@ -74,6 +74,12 @@ public sealed class HashCache
             }
 
             int count = reader.ReadInt32();
+            if (count < 0)
+            {
+                throw new InvalidDataException("a negative count");
+            }
+
+            records = new Dictionary<string, Record>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
             for (int i = 0; i < count; i++)
             {
                 string file = reader.ReadString();
@@ -104,7 +110,7 @@ public sealed class HashCache
     }
 
     /// <summary>The hash recorded for this file, if its stamp says it cannot have changed since.</summary>
-    internal bool TryGet(LayerEntry entry, FileStamp stamp, out ContentHash hash, out long hashedAtNs)
+    internal bool TryGet(LayerEntry entry, FileStamp stamp, out ContentHash hash)
     {
         if (_records.TryGetValue(entry.FullPath, out Record? record)
             && record.Stamp.Equals(stamp)
@@ -113,43 +119,54 @@ public sealed class HashCache
             && record.Stamp.ModifiedNs < record.HashedAtNs - RacyWindowNs)
         {
             hash = record.Hash;
-            hashedAtNs = record.HashedAtNs;
             return true;
         }
 
         hash = default;
-        hashedAtNs = 0;
         return false;
     }
 
     /// <summary>
-    /// Replaces the cache's content with what one hashing of a whole publish directory saw.
-    /// <paramref name="stamps"/> and <paramref name="hashedAtNs"/> are null where no stamp was read.
+    /// Makes the cache what one hashing of a whole publish directory saw: the files it read
+    /// (<paramref name="read"/>, hashed from <paramref name="hashedAtNs"/>) recorded anew, the
+    /// others kept, and files no longer there forgotten. Entries without a stamp are not cached.
     /// </summary>
-    internal void Update(IReadOnlyList<LayerEntry> entries, FileStamp?[] stamps, ContentHash[] hashes, long[] hashedAtNs)
+    /// <param name="stampOf">The stamp the hashing used for entry i, or null.</param>
+    internal void Update(IReadOnlyList<LayerEntry> entries, Func<int, FileStamp?> stampOf, List<int> read, ContentHash[] hashes, long hashedAtNs)
     {
-        var updated = new Dictionary<string, Record>(entries.Count, StringComparer.Ordinal);
-        bool changed = false;
-        for (int i = 0; i < entries.Count; i++)
+        foreach (int i in read)
         {
-            if (stamps[i] is not FileStamp stamp)
+            if (stampOf(i) is FileStamp stamp)
             {
-                continue;
+                _records[entries[i].FullPath] = new Record(stamp, entries[i].Normalization ?? "", hashedAtNs, hashes[i]);
+                _changed = true;
             }
-
-            string file = entries[i].FullPath;
-            if (_records.TryGetValue(file, out Record? old) && old.Stamp.Equals(stamp) && old.HashedAtNs == hashedAtNs[i])
-            {
-                updated[file] = old;
-                continue;
-            }
-
-            updated[file] = new Record(stamp, entries[i].Normalization ?? "", hashedAtNs[i], hashes[i]);
-            changed = true;
         }
 
-        _changed |= changed || updated.Count != _records.Count;
-        _records = updated;
+        // Forget files that are gone, or now without a stamp: rebuild only then, the records are many.
+        int cached = 0;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].HasContent && stampOf(i) is not null && _records.ContainsKey(entries[i].FullPath))
+            {
+                cached++;
+            }
+        }
+
+        if (cached != _records.Count)
+        {
+            var kept = new Dictionary<string, Record>(cached, StringComparer.Ordinal);
+            for (int i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].HasContent && stampOf(i) is not null && _records.TryGetValue(entries[i].FullPath, out Record? record))
+                {
+                    kept[entries[i].FullPath] = record;
+                }
+            }
+
+            _records = kept;
+            _changed = true;
+        }
     }
 
     /// <summary>
