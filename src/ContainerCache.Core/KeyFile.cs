@@ -85,13 +85,6 @@ public static class KeyFile
     /// </summary>
     public static bool WriteIfChanged(string path, string content) => WriteIfChanged(path, new StringBuilder(content));
 
-    /// <summary>A key file's text from its bytes, as an editor may have saved it (with a byte order mark or not).</summary>
-    public static string Decode(byte[] bytes)
-    {
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
-    }
-
     /// <summary>See <see cref="WriteIfChanged(string, string)"/>.</summary>
     public static bool WriteIfChanged(string path, StringBuilder content)
     {

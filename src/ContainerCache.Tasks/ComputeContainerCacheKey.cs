@@ -139,7 +139,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         var stopwatch = Stopwatch.StartNew();
         LogInput(nameof(HashCacheFile), HashCacheFile);
-        HashCache? cache = HashCacheFile.Length == 0 ? null : HashCache.Open(HashCacheFile);
+        HashCache? cache = HashCacheFile.Length == 0 || !HashCache.Supported ? null : HashCache.Open(HashCacheFile);
         ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile, cache);
         string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
         StringBuilder keyFileContent = ContainerCache.KeyFile.SerializeText(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
@@ -161,12 +161,12 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             key.Key,
             key.FileCount,
             FormatBytes(key.TotalBytes),
-            cache is null || !HashCache.Supported ? "" : $"{cache.Hashed} read, ",
+            cache is null ? "" : $"{cache.Hashed} read, ",
             stopwatch.ElapsedMilliseconds,
             string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier,
             baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {baseImage} at {baseDigest.Substring(0, 19)}");
         Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
-        if (cache is not null && HashCache.Supported)
+        if (cache is not null)
         {
             Log.LogMessage(
                 MessageImportance.Low,
@@ -187,17 +187,22 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     private bool HasBaseline()
     {
         LogInput(nameof(Baseline), Baseline);
-        if (Baseline.Length == 0 || (!BaselineIsExplicit && !File.Exists(Baseline)))
+        if (Baseline.Length == 0)
         {
             return false;
         }
 
-        if (!File.Exists(Baseline))
+        if (File.Exists(Baseline))
+        {
+            return true;
+        }
+
+        if (BaselineIsExplicit)
         {
             BaselineUnreadable(new FileNotFoundException($"Could not find file '{Baseline}'."));
         }
 
-        return true;
+        return false;
     }
 
     private KeyChanges? CompareWithBaseline(StringBuilder keyFileContent, ContentKey key, string baseDigest)
@@ -212,7 +217,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 return KeyChanges.None(key.Key);
             }
 
-            baseline = ContainerCache.KeyFile.Read(ContainerCache.KeyFile.Decode(File.ReadAllBytes(Baseline)));
+            baseline = ContainerCache.KeyFile.Read(File.ReadAllText(Baseline));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
