@@ -15,6 +15,10 @@ run() {
   fi
 }
 
+# with_user_nuget CMD...: runs CMD with the NuGet cache the caller had (saved as $user_nuget before a
+# script points NUGET_PACKAGES at its own), as when packing ContainerCache or building the benchmarks.
+with_user_nuget() { env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$user_nuget"} "$@"; }
+
 # summary_block LOG HEADING: the lines of one of MSBuild's performance summaries in a build log.
 summary_block() { awk -v h="$2" '$0 == h {on=1; next} on && /^[[:space:]]*$/ {exit} on' "$1"; }
 

@@ -95,13 +95,12 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 date_start="$(date -u '+%Y-%m-%d %H:%M UTC')"
 
 step "Pack ContainerCache from this repository"
-run "$work/logs/pack.log" env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$user_nuget"} dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages" -nodeReuse:false -v:q
+run "$work/logs/pack.log" with_user_nuget dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages" -nodeReuse:false -v:q
 ls "$work/local-packages"
 
 step "Generate the trees (deterministic pseudo-random content)"
 # The benchmark project's writer: the same trees as its BenchmarkDotNet benchmarks.
-run "$work/logs/gen-build.log" env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$user_nuget"} \
-  dotnet build "$root/tests/ContainerCache.Benchmarks" -c Release -nodeReuse:false -v:q
+run "$work/logs/gen-build.log" with_user_nuget dotnet build "$root/tests/ContainerCache.Benchmarks" -c Release -nodeReuse:false -v:q
 trees=(large small)
 declare -A tree_files tree_bytes tree_key
 for t in "${trees[@]}" tiny; do

@@ -59,7 +59,7 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 date_start="$(date -u '+%Y-%m-%d %H:%M UTC')"
 
 step "Pack ContainerCache from this repository"
-run "$work/logs/pack.log" env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$user_nuget"} dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages" -nodeReuse:false -v:q
+run "$work/logs/pack.log" with_user_nuget dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages" -nodeReuse:false -v:q
 ls "$work/local-packages"
 
 app_props_fdd=()
