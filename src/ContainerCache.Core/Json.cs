@@ -67,6 +67,41 @@ public static class Json
         return node;
     }
 
+    /// <summary>Whether two values read by <see cref="Parse"/> are the same JSON value (object members in any order).</summary>
+    public static bool DeepEquals(object? a, object? b)
+    {
+        switch (a)
+        {
+            case Dictionary<string, object?> x when b is Dictionary<string, object?> y:
+                foreach (KeyValuePair<string, object?> member in x)
+                {
+                    if (!y.TryGetValue(member.Key, out object? other) || !DeepEquals(member.Value, other))
+                    {
+                        return false;
+                    }
+                }
+
+                return x.Count == y.Count;
+            case List<object?> x when b is List<object?> y:
+                if (x.Count != y.Count)
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < x.Count; i++)
+                {
+                    if (!DeepEquals(x[i], y[i]))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return Equals(a, b);
+        }
+    }
+
     /// <summary>A JSON string literal for the value.</summary>
     public static string Quote(string value) => AppendQuoted(new StringBuilder(value.Length + 2), value).ToString();
 
