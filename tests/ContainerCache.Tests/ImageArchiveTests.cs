@@ -39,8 +39,8 @@ public sealed class ImageArchiveTests
     {
         using var dir = new TempDirectory();
         string path = WriteTar(dir.Combine("app.tar"), TarEntryFormat.Pax,
-            ("abc.json", Config),
-            ("manifest.json", """[{"Config":"abc.json","RepoTags":["app:latest"],"Layers":[]}]"""));
+            (Digest(Config)[7..] + ".json", Config),
+            ("manifest.json", """[{"Config":"CONFIG.json","RepoTags":["app:latest"],"Layers":[]}]""".Replace("CONFIG", Digest(Config)[7..])));
 
         ArchivedImage image = ImageArchive.Read(path)!;
 
@@ -53,6 +53,51 @@ public sealed class ImageArchiveTests
     {
         using var dir = new TempDirectory();
         string path = dir.Write("app.tar.gz", new string('z', 2000));
+        Assert.ThrowsExactly<RegistryException>(() => ImageArchive.Read(path));
+    }
+
+    [TestMethod]
+    public void EveryBlob_IsCheckedAgainstItsDigest()
+    {
+        using var dir = new TempDirectory();
+        const string layer = "the app layer's bytes";
+        string Archive(string name, string layerBytes, bool withLayer = true)
+        {
+            string configDigest = Digest(Config);
+            string manifest = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"CONFIG"},"layers":[{"digest":"LAYER"}]}"""
+                .Replace("CONFIG", configDigest).Replace("LAYER", Digest(layer));
+            string index = """{"schemaVersion":2,"manifests":[{"digest":"MANIFEST"}]}""".Replace("MANIFEST", Digest(manifest));
+            var entries = new List<(string, string)>
+            {
+                ("blobs/sha256/" + configDigest[7..], Config),
+                ("blobs/sha256/" + Digest(manifest)[7..], manifest),
+                ("index.json", index),
+            };
+            if (withLayer)
+            {
+                entries.Add(("blobs/sha256/" + Digest(layer)[7..], layerBytes));
+            }
+
+            return WriteTar(dir.Combine(name), TarEntryFormat.Pax, entries.ToArray());
+        }
+
+        string whole = Archive("whole.tar", layer);
+        string corrupt = Archive("corrupt.tar", "the app layer's bytez");
+        string lacking = Archive("lacking.tar", layer, withLayer: false);
+
+        Assert.IsNull(ImageArchive.WhyNotWhole(whole, ImageArchive.Read(whole)!));
+        StringAssert.Contains(ImageArchive.WhyNotWhole(corrupt, ImageArchive.Read(corrupt)!), "does not match its digest");
+        StringAssert.Contains(ImageArchive.WhyNotWhole(lacking, ImageArchive.Read(lacking)!), "lacks blobs/sha256/" + Digest(layer)[7..]);
+    }
+
+    [TestMethod]
+    public void DockerArchive_EntriesNotNamedByTheirDigest_CannotBeTrusted()
+    {
+        using var dir = new TempDirectory();
+        string path = WriteTar(dir.Combine("app.tar"), TarEntryFormat.Pax,
+            ("abc.json", Config),
+            ("manifest.json", """[{"Config":"abc.json","RepoTags":["app:latest"],"Layers":[]}]"""));
+
         Assert.ThrowsExactly<RegistryException>(() => ImageArchive.Read(path));
     }
 

@@ -82,7 +82,19 @@ public static class ImageArchive
         byte[] config = ReadEntries(path, name => name == configPath).TryGetValue(configPath, out byte[]? c)
             ? c
             : throw new RegistryException($"'{path}' does not hold the config {configDigest}.");
-        return new ArchivedImage(new StoredImage(manifest, config), names);
+        var blobs = new List<string> { manifestPath, configPath };
+        foreach (object? layer in Json.GetArray(manifest.Json, "layers") ?? new List<object?>())
+        {
+            string? layerDigest = Json.GetString(layer, "digest");
+            if (!ImageReference.IsDigest(layerDigest))
+            {
+                throw new RegistryException($"The manifest in '{path}' names a layer without a sha256 digest.");
+            }
+
+            blobs.Add(BlobPath(layerDigest!));
+        }
+
+        return new ArchivedImage(new StoredImage(manifest, config), names, blobs);
     }
 
     private static ArchivedImage? ReadDockerArchive(string path, byte[] manifestBytes)
@@ -107,7 +119,15 @@ public static class ImageArchive
         string configDigest = RegistryClient.Sha256Digest(config);
         byte[] stand = Encoding.UTF8.GetBytes("{\"config\":{\"digest\":\"" + configDigest + "\"}}");
         var names = (Json.GetArray(entries[0], "RepoTags") ?? new List<object?>()).OfType<string>().ToList();
-        return new ArchivedImage(new StoredImage(new Manifest(stand, MediaTypes.DockerManifest, ""), config), names);
+        var blobs = new List<string> { configPath };
+        blobs.AddRange((Json.GetArray(entries[0], "Layers") ?? new List<object?>()).Select(l => l as string ?? ""));
+        if (blobs.Any(b => DigestOfEntryName(b) is null))
+        {
+            // An entry not named by its digest cannot be checked, so the archive cannot be trusted.
+            throw new RegistryException($"'{path}' holds an image whose config or layers are not named by their digests.");
+        }
+
+        return new ArchivedImage(new StoredImage(new Manifest(stand, MediaTypes.DockerManifest, ""), config), names, blobs);
     }
 
     private static string BlobPath(string digest) => "blobs/sha256/" + digest.Substring("sha256:".Length);
@@ -133,6 +153,85 @@ public static class ImageArchive
     internal static Dictionary<string, byte[]> ReadEntries(string path, Func<string, bool> wanted)
     {
         var found = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        Walk(path, (name, size, stream) =>
+        {
+            if (!wanted(name))
+            {
+                return false;
+            }
+
+            found[name] = ReadData(stream, size, path);
+            return true;
+        });
+        return found;
+    }
+
+    /// <summary>
+    /// Why the archive cannot be trusted to hold <paramref name="image"/> whole, or null: every blob
+    /// the image names is there, and every entry named by a digest (<c>blobs/sha256/HEX</c>, and in a
+    /// docker archive <c>HEX/layer.tar</c> and <c>HEX.json</c>) holds bytes of that digest. Layers are
+    /// streamed through SHA-256, never held in memory.
+    /// </summary>
+    /// <exception cref="RegistryException">The file is not a readable tar file.</exception>
+    public static string? WhyNotWhole(string path, ArchivedImage image)
+    {
+        var missing = new HashSet<string>(image.BlobEntries, StringComparer.Ordinal);
+        string? corrupt = null;
+        byte[] buffer = new byte[81920];
+        Walk(path, (name, size, stream) =>
+        {
+            string? digest = DigestOfEntryName(name);
+            if (digest is null)
+            {
+                return false;
+            }
+
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+            {
+                long left = size;
+                while (left > 0)
+                {
+                    int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                    if (read == 0)
+                    {
+                        throw new RegistryException($"'{path}' ends in the middle of an entry.");
+                    }
+
+                    sha.TransformBlock(buffer, 0, read, null, 0);
+                    left -= read;
+                }
+
+                sha.TransformFinalBlock(buffer, 0, 0);
+                if (ContentKey.Hex(sha.Hash!) != digest)
+                {
+                    corrupt ??= $"its entry {name} does not match its digest";
+                }
+            }
+
+            missing.Remove(name);
+            return true;
+        });
+
+        return corrupt ?? (missing.Count == 0 ? null : $"it lacks {missing.OrderBy(m => m, StringComparer.Ordinal).First()}{(missing.Count > 1 ? $" and {missing.Count - 1} more" : "")}");
+    }
+
+    /// <summary>The hex digest an entry's name promises for its content, or null.</summary>
+    private static string? DigestOfEntryName(string name)
+    {
+        string? hex =
+            name.StartsWith("blobs/sha256/", StringComparison.Ordinal) ? name.Substring("blobs/sha256/".Length)
+            : name.EndsWith("/layer.tar", StringComparison.Ordinal) ? name.Substring(0, name.Length - "/layer.tar".Length)
+            : name.EndsWith(".json", StringComparison.Ordinal) ? name.Substring(0, name.Length - ".json".Length)
+            : null;
+        return hex is not null && ImageReference.IsDigest("sha256:" + hex) ? hex : null;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> with each regular entry's name, size and the stream positioned at
+    /// its data; <paramref name="visit"/> returns whether it read exactly the data, else it is skipped.
+    /// </summary>
+    private static void Walk(string path, Func<string, long, Stream, bool> visit)
+    {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
@@ -165,9 +264,8 @@ public static class ImageArchive
                 }
 
                 name = name.StartsWith("./", StringComparison.Ordinal) ? name.Substring(2) : name;
-                if ((type is '0' or '\0') && wanted(name))
+                if ((type is '0' or '\0') && visit(name, size, stream))
                 {
-                    found[name] = ReadData(stream, size, path);
                     stream.Seek(padded - size, SeekOrigin.Current);
                 }
                 else
@@ -184,8 +282,6 @@ public static class ImageArchive
         {
             throw new RegistryException($"'{path}' cannot be read: {e.Message}");
         }
-
-        return found;
     }
 
     private static string? PaxPath(byte[] data)
@@ -259,12 +355,16 @@ public static class ImageArchive
 /// <summary>The image in an archive and the names (<c>repository:tag</c>) it is stored under.</summary>
 public sealed class ArchivedImage
 {
-    public ArchivedImage(StoredImage image, IReadOnlyList<string> names)
+    public ArchivedImage(StoredImage image, IReadOnlyList<string> names, IReadOnlyList<string> blobEntries)
     {
         Image = image;
         Names = names;
+        BlobEntries = blobEntries;
     }
 
     public StoredImage Image { get; }
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The archive's entries that hold the image's manifest, config and layers, each named by its digest.</summary>
+    public IReadOnlyList<string> BlobEntries { get; }
 }
