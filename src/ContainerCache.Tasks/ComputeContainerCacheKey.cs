@@ -155,6 +155,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         Key = key.Key;
         Tag = TagPrefix + key.Key;
         BaseDigest = baseDigest;
+        KeyInputs.Remember(BuildEngine, key.Key, settings);
         Log.LogMessage(
             MessageImportance.High,
             "ContainerCache: key {0} ({1} files, {2}, {3}{4} ms){5}{6}",
@@ -271,10 +272,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         string reference = BaseImageTag.Length == 0 ? "latest" : BaseImageTag;
         string image = $"{BaseRegistry}/{BaseImageName}:{reference}";
-        RegistryUse use = string.Equals(BaseRegistry, OutputRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryUse.PullFromOutput : RegistryUse.Pull;
         try
         {
-            using RegistryClient client = CreateRegistryClient(BaseRegistry, use);
+            using RegistryClient client = CreateBaseImageClient(BaseRegistry, OutputRegistry);
             Manifest manifest = client.GetManifestAsync(BaseImageName, reference).GetAwaiter().GetResult()
                 ?? throw new RegistryException($"{BaseRegistry} has no image {BaseImageName}:{reference}");
             Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", image, manifest.Digest);

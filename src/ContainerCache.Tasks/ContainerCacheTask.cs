@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using ContainerCache.Registry;
 using Microsoft.Build.Utilities;
@@ -35,6 +36,51 @@ public abstract class ContainerCacheTask : Task
 
     protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
         new(registry, new RegistryClientOptions { Timeout = ParseTimeout(), Use = use });
+
+    /// <summary>The base image is pulled with the push credentials when it is in the registry pushed to, as the SDK does.</summary>
+    protected RegistryClient CreateBaseImageClient(string baseRegistry, string outputRegistry) =>
+        CreateRegistryClient(
+            baseRegistry,
+            string.Equals(baseRegistry, outputRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryUse.PullFromOutput : RegistryUse.Pull);
+
+    /// <summary>
+    /// Why <paramref name="candidate"/>, labelled with <paramref name="key"/>, is not the image this
+    /// publish builds (see <see cref="ImageCheck"/>), or null when everything that can be read agrees.
+    /// The base image is read at the digest the key covers.
+    /// </summary>
+    /// <exception cref="RegistryException">The base image could not be read.</exception>
+    protected string? WhyNotThisPublish(StoredImage candidate, string key, string outputRegistry)
+    {
+        ImageSettings? settings = KeyInputs.Find(BuildEngine, key);
+        if (settings is null)
+        {
+            return $"the inputs of the key {key} are not known in this build";
+        }
+
+        if (settings.BaseDigest.Length == 0)
+        {
+            return "the key covers the base image by name only";
+        }
+
+        using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, outputRegistry);
+        StoredImage? baseImage = ImageCache.ReadPlatformImageAsync(client, settings.BaseRepository, settings.BaseDigest, ImageCheck.Platform(settings.RuntimeIdentifier))
+            .GetAwaiter().GetResult();
+        if (baseImage is null)
+        {
+            return $"the base image {settings.BaseRegistry}/{settings.BaseRepository}@{settings.BaseDigest} has no single image for {settings.RuntimeIdentifier}";
+        }
+
+        IReadOnlyList<string> disagreements = ImageCheck.Disagreements(candidate, baseImage, settings, key);
+        return disagreements.Count == 0 ? null : $"its {string.Join(", ", disagreements)} {(disagreements.Count == 1 ? "disagrees" : "disagree")} with this publish";
+    }
+
+    /// <summary>Whether the key of this build covers the base image's digest: only such a key can select an image.</summary>
+    protected bool KeyCoversBaseDigest(string key, out string baseImage)
+    {
+        ImageSettings? settings = KeyInputs.Find(BuildEngine, key);
+        baseImage = settings is null ? "" : $"{settings.BaseRegistry}/{settings.BaseRepository}{(settings.BaseTag.Length == 0 ? "" : ":" + settings.BaseTag)}";
+        return settings is not null && settings.BaseDigest.Length > 0;
+    }
 
     private TimeSpan ParseTimeout()
     {

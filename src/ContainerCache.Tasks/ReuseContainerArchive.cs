@@ -7,8 +7,9 @@ using Microsoft.Build.Framework;
 namespace ContainerCache.Tasks;
 
 /// <summary>
-/// For ContainerArchiveOutputPath: when the archive already holds an image with this key under
-/// every requested name, it is left as it is and returned as the SDK would have returned it.
+/// For ContainerArchiveOutputPath: when the archive already holds the image of this key under every
+/// requested name (its label, every blob checked against its digest, and the image checked against
+/// the base like a registry hit), it is left as it is and returned as the SDK would have returned it.
 /// </summary>
 public sealed class ReuseContainerArchive : ReuseTask
 {
@@ -18,6 +19,11 @@ public sealed class ReuseContainerArchive : ReuseTask
     protected override void ExecuteCore()
     {
         string path = ImageArchive.ResolvePath(ArchiveOutputPath, Repository);
+        if (!CanSelectImage())
+        {
+            return;
+        }
+
         if (!File.Exists(path))
         {
             Log.LogMessage(MessageImportance.Normal, "ContainerCache: miss: no archive at {0} yet; writing it.", path);
@@ -42,6 +48,17 @@ public sealed class ReuseContainerArchive : ReuseTask
             : archived.Image.Key != Key ? $"its image has the key {archived.Image.Key ?? "(none)"}, not {Key}"
             : missing is not null ? $"it does not hold the name {missing}"
             : null;
+        try
+        {
+            // Label and names first: they cost nothing. Then every blob, streamed, then the image against the base.
+            reason ??= ImageArchive.WhyNotWhole(path, archived!) ?? WhyNotThisPublish(archived!.Image, Key, outputRegistry: "");
+        }
+        catch (RegistryException e)
+        {
+            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The archive {path} holds an image with key {Key}, but it could not be checked, so it is written anew: {e.Message}");
+            return;
+        }
+
         if (reason is not null)
         {
             Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} is out of date: {1}; writing it anew.", path, reason);

@@ -6,9 +6,10 @@ using Microsoft.Build.Framework;
 namespace ContainerCache.Tasks;
 
 /// <summary>
-/// Looks the key up in the registry the image is pushed to. On a hit (the key's tag exists and its
-/// image carries this key as its label) points every requested tag at that image and returns it
-/// as the SDK would have; nothing is built or uploaded. A registry fault is a warning and a miss.
+/// Looks the key up in the registry the image is pushed to. On a hit (the key's tag exists, its image
+/// carries this key as its label, and everything else its manifest and config say agrees with this
+/// publish: see <see cref="ImageCheck"/>) points every requested tag at that image and returns it as
+/// the SDK would have; nothing is built or uploaded. A registry fault is a warning and a miss.
 /// </summary>
 public sealed class ReuseContainerImage : ReuseTask
 {
@@ -21,11 +22,16 @@ public sealed class ReuseContainerImage : ReuseTask
     protected override void ExecuteCore()
     {
         string image = $"{Registry}/{Repository}";
+        if (!CanSelectImage())
+        {
+            return;
+        }
+
         using RegistryClient client = CreateRegistryClient(Registry, RegistryUse.Push);
         CacheLookup lookup;
         try
         {
-            lookup = ImageCache.LookupAsync(client, Repository, KeyTag, Key).GetAwaiter().GetResult();
+            lookup = ImageCache.LookupAsync(client, Repository, KeyTag, Key, found => WhyNotThisPublish(found, Key, Registry)).GetAwaiter().GetResult();
         }
         catch (RegistryException e)
         {

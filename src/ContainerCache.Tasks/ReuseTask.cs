@@ -43,6 +43,25 @@ public abstract class ReuseTask : ContainerCacheTask
 
     protected IEnumerable<string> RequestedTags => Tags.Select(t => t.ItemSpec).Distinct(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Only a key that covers the base image's digest can select a stored image: with the base named
+    /// by tag only, an image built on an older base under that tag would carry the same key.
+    /// </summary>
+    protected bool CanSelectImage()
+    {
+        if (KeyCoversBaseDigest(Key, out string baseImage))
+        {
+            return true;
+        }
+
+        Log.LogMessage(
+            MessageImportance.High,
+            "ContainerCache: not reused: the key {0} covers the base image {1} by name only, not by digest, so no stored image can be shown to be built on the current base; building the image.",
+            Key,
+            baseImage.Length == 0 ? "(unknown)" : baseImage);
+        return false;
+    }
+
     protected void SetHit(StoredImage image, IEnumerable<string> names)
     {
         Hit = true;

@@ -7,8 +7,9 @@ using Microsoft.Build.Framework;
 namespace ContainerCache.Tasks;
 
 /// <summary>
-/// Fails unless the image a manifest or deployment names carries the key of the current sources:
-/// its label, or for an image index, the label of one of its platform images.
+/// Fails unless the image a manifest or deployment names is the one the current sources build: it
+/// carries their key as its label and everything else its manifest and config say agrees (see
+/// <see cref="ImageCheck"/>); for an image index, one of its platform images does.
 /// </summary>
 public sealed class VerifyContainerImage : ContainerCacheTask
 {
@@ -40,28 +41,39 @@ public sealed class VerifyContainerImage : ContainerCacheTask
             throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"ContainerCacheVerifyImage: {e.Message}");
         }
 
-        IReadOnlyList<StoredImage> images;
+        if (!KeyCoversBaseDigest(Key, out string baseImage))
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.VerifyKeyWithoutBaseDigest,
+                $"The image {Image} cannot be verified: the key {Key} of the current sources covers the base image {baseImage} by name only, not by digest (it could not be resolved, or ContainerCacheResolveBaseImage is false), so an image built on another base under that tag would carry the same key. Let the base image be resolved, or give it by digest.");
+        }
+
+        StoredImage? match;
+        string found;
         try
         {
             using RegistryClient client = CreateRegistryClient(reference.Registry, RegistryUse.PullFromOutput);
             Manifest manifest = client.GetManifestAsync(reference.Repository, reference.Reference).GetAwaiter().GetResult()
                 ?? throw new ContainerCacheException(DiagnosticCodes.ImageUnreadable, $"The image {Image} named by ContainerCacheVerifyImage does not exist.");
-            images = ImageCache.ReadImagesAsync(client, reference.Repository, manifest).GetAwaiter().GetResult();
+            IReadOnlyList<StoredImage> images = ImageCache.ReadImagesAsync(client, reference.Repository, manifest).GetAwaiter().GetResult();
+
+            // The label first: only an image that claims the key is checked against the base and the settings.
+            var findings = images.Select(i => (Image: i, WhyNot: i.Key == Key ? WhyNotThisPublish(i, Key, reference.Registry) : null)).ToList();
+            match = findings.FirstOrDefault(f => f.Image.Key == Key && f.WhyNot is null).Image;
+            found = images.Count == 0
+                ? "no image"
+                : string.Join(", ", findings.Select(f => f.Image.Platform + ": " + (f.Image.Key is null ? "no key label" : f.Image.Key != Key ? "key " + f.Image.Key : $"the key label, but {f.WhyNot}")));
         }
         catch (RegistryException e)
         {
             throw new ContainerCacheException(DiagnosticCodes.ImageUnreadable, $"The image {Image} named by ContainerCacheVerifyImage could not be read, so it cannot be verified: {e.Message}");
         }
 
-        StoredImage? match = images.FirstOrDefault(i => i.Key == Key);
         if (match is null)
         {
-            string found = images.Count == 0
-                ? "no image"
-                : string.Join(", ", images.Select(i => i.Platform + ": " + (i.Key is null ? "no key label" : "key " + i.Key)));
             throw new ContainerCacheException(
                 DiagnosticCodes.ImageKeyMismatch,
-                $"The image {Image} does not carry the key of the current sources, {Key}; it has {found}. It was built from other inputs: publish the current sources, or point the deployment at the image tagged {(KeyTag.Length == 0 ? Key : KeyTag)}.");
+                $"The image {Image} is not the image the current sources build (key {Key}); it has {found}. Publish the current sources, or point the deployment at the image tagged {(KeyTag.Length == 0 ? Key : KeyTag)}.");
         }
 
         Log.LogMessage(MessageImportance.High, "ContainerCache: verified: {0} ({1}, {2}) carries the key {3} of the current sources.", Image, match.Platform, match.Manifest.Digest, Key);

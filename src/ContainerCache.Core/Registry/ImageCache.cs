@@ -64,8 +64,12 @@ public static class ImageCache
     /// <summary>The most platform images of an index that <see cref="ReadImagesAsync"/> reads.</summary>
     public const int MaxPlatformImages = 32;
 
+    /// <param name="whyNot">
+    /// Why an image labelled with the key is still not the one this publish builds (see
+    /// <see cref="ImageCheck"/>), or null when it is.
+    /// </param>
     /// <exception cref="RegistryException">The registry could not answer the question.</exception>
-    public static async Task<CacheLookup> LookupAsync(RegistryClient client, string repository, string keyTag, string key)
+    public static async Task<CacheLookup> LookupAsync(RegistryClient client, string repository, string keyTag, string key, Func<StoredImage, string?> whyNot)
     {
         Manifest? manifest = await client.GetManifestAsync(repository, keyTag).ConfigureAwait(false);
         if (manifest is null)
@@ -89,7 +93,43 @@ public static class ImageCache
             return CacheLookup.Miss($"{client.Registry}/{repository}:{keyTag} exists but is labelled with the key {image.Key}, not {key}", image.Key);
         }
 
-        return CacheLookup.Hit(image);
+        string? reason = whyNot(image);
+        return reason is null
+            ? CacheLookup.Hit(image)
+            : CacheLookup.Miss($"{client.Registry}/{repository}:{keyTag} is labelled with the key, but {reason}, so it is not trusted");
+    }
+
+    /// <summary>
+    /// The image for one platform at <paramref name="reference"/>: the manifest itself, or the entry
+    /// of an index for <paramref name="platform"/>; null when the index has no single such entry.
+    /// </summary>
+    public static async Task<StoredImage?> ReadPlatformImageAsync(RegistryClient client, string repository, string reference, (string Os, string Architecture)? platform)
+    {
+        Manifest manifest = await client.GetManifestAsync(repository, reference).ConfigureAwait(false)
+            ?? throw new RegistryException($"{client.Registry} has no image {repository}@{reference}.");
+        if (manifest.IsIndex)
+        {
+            var entries = (Json.GetArray(manifest.Json, "manifests") ?? new List<object?>())
+                .Where(e => platform is not null
+                    && Json.GetString(e, "platform", "os") == platform.Value.Os
+                    && Json.GetString(e, "platform", "architecture") == platform.Value.Architecture)
+                .Select(e => Json.GetString(e, "digest"))
+                .Distinct()
+                .ToList();
+            if (entries.Count != 1 || entries[0] is null)
+            {
+                return null;
+            }
+
+            manifest = await client.GetManifestAsync(repository, entries[0]!).ConfigureAwait(false)
+                ?? throw new RegistryException($"{client.Registry} lists {repository}@{entries[0]} but does not have it.");
+            if (manifest.IsIndex)
+            {
+                return null;
+            }
+        }
+
+        return await ReadImageAsync(client, repository, manifest).ConfigureAwait(false);
     }
 
     /// <summary>Reads the image a manifest names, or, for an index, each platform image it lists.</summary>
