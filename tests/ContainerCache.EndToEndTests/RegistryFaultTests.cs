@@ -24,16 +24,19 @@ public sealed class RegistryFaultTests
         CommandResult clean = await app.PublishAsync(toProxy);
         StringAssert.Contains(clean.Output, "ContainerCache: hit:", "Through the proxy, with no fault, an unchanged republish is a hit.");
 
-        var faults = new (string Name, Fault Fault)[]
+        const string TimedOut = "did not answer within 2 s";
+        var faults = new (string Name, Fault Fault, string? Says)[]
         {
-            ("500", Fault.Status(500)),
-            ("401", Fault.Status(401)),
-            ("403", Fault.Status(403)),
-            ("garbage", Fault.Garbage),
-            ("dropped connection", Fault.Drop),
-            ("slower than the timeout", Fault.Delay(TimeSpan.FromSeconds(30))),
+            ("500", Fault.Status(500), null),
+            ("401", Fault.Status(401), null),
+            ("403", Fault.Status(403), null),
+            ("garbage", Fault.Garbage, null),
+            ("dropped connection", Fault.Drop, null),
+            ("slower than the timeout", Fault.Delay(TimeSpan.FromSeconds(30)), TimedOut),
+            ("body stalled after the headers", Fault.StalledBody, TimedOut),
+            ("body trickled, a byte each half second", Fault.TrickledBody(TimeSpan.FromMilliseconds(500)), TimedOut),
         };
-        foreach ((string name, Fault fault) in faults)
+        foreach ((string name, Fault fault, string? says) in faults)
         {
             proxy.ClearFaults();
             proxy.FailWhen("GET", $"/v2/{app.Repository}/manifests/", fault);
@@ -42,6 +45,7 @@ public sealed class RegistryFaultTests
             stopwatch.Stop();
 
             StringAssert.Contains(result.Output, "warning CONTAINERCACHE2003", $"{name}: a coded warning.\n{result.Output}");
+            StringAssert.Contains(result.Output, says ?? "", $"{name}: the warning says why.");
             Assert.IsFalse(result.Output.Contains("ContainerCache: hit"), $"{name}: never a hit.\n{result.Output}");
             StringAssert.Contains(result.Output, "Pushed image", $"{name}: the SDK builds and pushes as usual.");
             Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], $"{name}: the image is right.");
@@ -78,6 +82,38 @@ public sealed class RegistryFaultTests
         StringAssert.Contains(result.Output, "warning CONTAINERCACHE2002");
         StringAssert.Contains(File.ReadAllText(Path.Combine(app.PublishDirectory(), "container-cache.json")), "\"digest\": null");
         Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+    }
+
+    [TestMethod]
+    public async Task BodiesThatStallOrTrickle_BaseResolutionWarns_VerifyFails_BothBounded()
+    {
+        await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
+        TestApp app = TestApp.Create(
+            "BodyFaults",
+            $"<ContainerBaseImage>{proxy.Host}/base:1</ContainerBaseImage><ContainerCacheRegistryTimeout>2</ContainerCacheRegistryTimeout>");
+
+        // Reuse off: the base is still resolved. Only the package's request stalls; the SDK's pull of the base that follows goes through.
+        proxy.FailWhen("GET", "/v2/base/manifests/1", Fault.StalledBody, times: 1);
+        var stopwatch = Stopwatch.StartNew();
+        CommandResult publish = await app.PublishContainerAsync("-p:ContainerCacheReuse=false");
+        stopwatch.Stop();
+
+        StringAssert.Contains(publish.Output, "warning CONTAINERCACHE2002", publish.Output);
+        StringAssert.Contains(publish.Output, "did not answer within 2 s");
+        Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"Base resolution bounded, took {stopwatch.Elapsed}.");
+        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+
+        string image = $"{proxy.Host}/{app.Repository}:latest";
+        proxy.FailWhen("GET", $"/v2/{app.Repository}/manifests/latest", Fault.TrickledBody(TimeSpan.FromMilliseconds(500)));
+        stopwatch.Restart();
+        CommandResult verify = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=" + image);
+        stopwatch.Stop();
+
+        Assert.AreNotEqual(0, verify.ExitCode, "A check that cannot be made fails.");
+        StringAssert.Contains(verify.Output, "error CONTAINERCACHE1007", verify.Output);
+        StringAssert.Contains(verify.Output, "did not answer within 2 s");
+        Assert.IsFalse(verify.Output.Contains("   at "), "No stack trace:\n" + verify.Output);
+        Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"Verify bounded, took {stopwatch.Elapsed}.");
     }
 
     [TestMethod]

@@ -20,6 +20,12 @@ public enum FaultKind
 
     /// <summary>Close the connection without answering.</summary>
     Drop,
+
+    /// <summary>Forward, send the answer's headers, then nothing: hold the connection until the client hangs up.</summary>
+    StalledBody,
+
+    /// <summary>Forward, send the answer's headers, then its body one byte per interval.</summary>
+    TrickledBody,
 }
 
 /// <summary>What <see cref="FaultProxy"/> does to a request instead of (or before) forwarding it.</summary>
@@ -36,12 +42,14 @@ public sealed record Fault
 
     public static Fault Drop { get; } = new(FaultKind.Drop);
 
+    public static Fault StalledBody { get; } = new(FaultKind.StalledBody);
+
     public FaultKind Kind { get; }
 
     /// <summary>The status code of a <see cref="FaultKind.Status"/> fault.</summary>
     public int StatusCode { get; }
 
-    /// <summary>How long a <see cref="FaultKind.Delay"/> fault waits.</summary>
+    /// <summary>How long a <see cref="FaultKind.Delay"/> fault waits; how long a <see cref="FaultKind.TrickledBody"/> fault waits between bytes.</summary>
     public TimeSpan Duration { get; }
 
     public static Fault Status(int statusCode)
@@ -57,5 +65,11 @@ public sealed record Fault
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
         return new(FaultKind.Delay, duration: duration);
+    }
+
+    public static Fault TrickledBody(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        return new(FaultKind.TrickledBody, duration: interval);
     }
 }

@@ -171,10 +171,45 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
             }
 
             await LoopbackHttpServer.WriteHeadAsync(network, (int)response.StatusCode, response.ReasonPhrase, responseHeaders, cancellationToken).ConfigureAwait(false);
-            if (!head)
+            if (head)
             {
-                await response.Content.CopyToAsync(network, cancellationToken).ConfigureAwait(false);
+                return;
             }
+
+            switch (fault?.Kind)
+            {
+                case FaultKind.StalledBody:
+                    await network.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await WaitForHangUpAsync(network, cancellationToken).ConfigureAwait(false);
+                    break;
+                case FaultKind.TrickledBody:
+                    await TrickleAsync(network, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), fault.Duration, cancellationToken)
+                        .ConfigureAwait(false);
+                    break;
+                default:
+                    await response.Content.CopyToAsync(network, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    // The request has been read in full, so anything read now is the client closing the connection.
+    private static async Task WaitForHangUpAsync(Stream network, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[256];
+        while (await network.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    // Ends when the body is sent, or when a write fails because the client has hung up.
+    private static async Task TrickleAsync(Stream network, byte[] body, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < body.Length; i++)
+        {
+            await network.WriteAsync(body.AsMemory(i, 1), cancellationToken).ConfigureAwait(false);
+            await network.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -134,6 +135,40 @@ public sealed class RegistryClientTests
     }
 
     [TestMethod]
+    [DataRow(false, DisplayName = "headers, then a body that stalls")]
+    [DataRow(true, DisplayName = "headers, then a body that trickles, each byte well within the bound")]
+    public async Task BodyAfterTheHeaders_IsBoundedByTheTimeout_EvenWhenItsStreamIgnoresCancellation(bool trickle)
+    {
+        var body = new EndlessBody(trickle ? TimeSpan.FromMilliseconds(250) : null);
+        using var client = Client("r.example", new FakeHandler(_ => Streamed(body)), timeout: TimeSpan.FromSeconds(1));
+
+        var stopwatch = Stopwatch.StartNew();
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+
+        Assert.AreEqual("r.example did not answer within 1 s.", e.Message);
+        Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Bounded, took {stopwatch.Elapsed}.");
+        await body.Disposed.WaitAsync(TimeSpan.FromSeconds(10)); // and the connection is let go
+        Assert.IsTrue(!trickle || body.BytesSent > 1, "The trickle was flowing when the bound cut it off.");
+    }
+
+    [TestMethod]
+    public async Task TokenServiceThatStallsItsBody_IsBoundedByTheTimeout()
+    {
+        var body = new EndlessBody(interval: null);
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Host == "auth.example" ? Streamed(body) : Challenge("Bearer realm=\"https://auth.example/token\",service=\"r.example\""));
+        using var client = Client("r.example", handler, timeout: TimeSpan.FromSeconds(1));
+
+        var stopwatch = Stopwatch.StartNew();
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+
+        Assert.AreEqual("The token service of r.example did not answer within 1 s.", e.Message);
+        Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Bounded, took {stopwatch.Elapsed}.");
+        Assert.AreEqual(2, handler.Requests.Count, "The manifest request, then the token request; no retry without a token.");
+        await body.Disposed.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [TestMethod]
     [DataRow("localhost:5000", null, true)]
     [DataRow("r.example:5000", "other:1;r.example:5000", true)]
     [DataRow("r.example:5000", null, false)]
@@ -178,7 +213,7 @@ public sealed class RegistryClientTests
         Assert.AreEqual("repository:x:pull,push", parameters["scope"]);
     }
 
-    private static RegistryClient Client(string registry, HttpMessageHandler handler, Func<string, string?>? environment = null)
+    private static RegistryClient Client(string registry, HttpMessageHandler handler, Func<string, string?>? environment = null, TimeSpan? timeout = null)
     {
         environment ??= _ => null;
         return new RegistryClient(registry, new RegistryClientOptions
@@ -186,6 +221,7 @@ public sealed class RegistryClientTests
             Handler = handler,
             Environment = environment,
             Credentials = new CredentialStore(environment),
+            Timeout = timeout ?? RegistryClientOptions.DefaultTimeout,
         });
     }
 
@@ -201,6 +237,14 @@ public sealed class RegistryClientTests
             response.Headers.Add("Docker-Content-Digest", digest);
         }
 
+        return response;
+    }
+
+    /// <summary>An answer whose headers are all sent, and whose body is read as it comes.</summary>
+    private static HttpResponseMessage Streamed(Stream body)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+        response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return response;
     }
 
@@ -230,6 +274,53 @@ public sealed class RegistryClientTests
 
             await Task.Delay(Delay, cancellationToken);
             return answer(request);
+        }
+    }
+
+    /// <summary>
+    /// A body that never ends: nothing at all, or one byte per interval. Like a .NET Framework network
+    /// stream, it does not heed a cancellation token; only disposing it breaks off a read.
+    /// </summary>
+    private sealed class EndlessBody(TimeSpan? interval) : Stream
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _bytesSent;
+
+        public Task Disposed => _disposed.Task;
+        public int BytesSent => _bytesSent;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.WhenAny(Task.Delay(interval ?? Timeout.InfiniteTimeSpan, CancellationToken.None), _disposed.Task);
+            ObjectDisposedException.ThrowIf(_disposed.Task.IsCompleted, this);
+            buffer.Span[0] = (byte)' ';
+            Interlocked.Increment(ref _bytesSent);
+            return 1;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.TrySetResult();
+            base.Dispose(disposing);
         }
     }
 }

@@ -57,7 +57,9 @@ public static class MediaTypes
 /// A minimal client of the OCI distribution API, with the .NET SDK's rules: plain HTTP only for
 /// localhost and the registries in <c>DOTNET_CONTAINER_INSECURE_REGISTRIES</c>; anonymous access,
 /// then basic credentials or a bearer token from the registry's token service. Every request
-/// is bounded by <see cref="RegistryClientOptions.Timeout"/>.
+/// (token requests included) is bounded by <see cref="RegistryClientOptions.Timeout"/>, from
+/// sending it to the last byte of its answer, and every answer is read in full within that bound,
+/// so nothing is read from the network afterwards.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
@@ -81,7 +83,8 @@ public sealed class RegistryClient : IDisposable
         // certificate is accepted and a registry that does not speak TLS is spoken to in plain HTTP.
         bool insecure = IsLocalhost(registry) || IsInsecure(registry, _options.Environment);
         HttpMessageHandler handler = _options.Handler ?? CreateHandler(acceptAnyCertificate: insecure);
-        _http = new HttpClient(handler, disposeHandler: _options.Handler is null) { Timeout = _options.Timeout };
+        // Not HttpClient.Timeout: it stops at the headers of a streamed answer. ExchangeAsync bounds the whole request.
+        _http = new HttpClient(handler, disposeHandler: _options.Handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ContainerCache", "1.0"));
 
         string host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
@@ -100,6 +103,7 @@ public sealed class RegistryClient : IDisposable
         using HttpResponseMessage response = await SendAsync(
             repository,
             "pull",
+            MaxManifestBytes,
             () =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{reference}");
@@ -117,7 +121,7 @@ public sealed class RegistryClient : IDisposable
         }
 
         EnsureSuccess(response, $"reading the manifest {repository}:{reference}");
-        byte[] content = await ReadBoundedAsync(response, MaxManifestBytes).ConfigureAwait(false);
+        byte[] content = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         string digest = Sha256Digest(content);
         string? served = response.Headers.TryGetValues("Docker-Content-Digest", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
         if ((served is not null && served != digest) || (ImageReference.IsDigest(reference) && reference != digest))
@@ -152,9 +156,10 @@ public sealed class RegistryClient : IDisposable
         using HttpResponseMessage response = await SendAsync(
             repository,
             "pull",
+            MaxBlobBytes,
             () => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{digest}")).ConfigureAwait(false);
         EnsureSuccess(response, $"reading the blob {digest} of {repository}");
-        byte[] content = await ReadBoundedAsync(response, MaxBlobBytes).ConfigureAwait(false);
+        byte[] content = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         if (Sha256Digest(content) != digest)
         {
             throw new RegistryException($"{Registry} served a blob of {repository} whose bytes do not match its digest {digest}.");
@@ -169,6 +174,7 @@ public sealed class RegistryClient : IDisposable
         using HttpResponseMessage response = await SendAsync(
             repository,
             "pull,push",
+            MaxManifestBytes,
             () =>
             {
                 var content = new ByteArrayContent(manifest.Content);
@@ -186,10 +192,14 @@ public sealed class RegistryClient : IDisposable
         return "sha256:" + ContentKey.Hex(sha.ComputeHash(content));
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string repository, string actions, Func<HttpRequestMessage> create)
+    /// <summary>
+    /// Sends a request, and after an authentication challenge, a token request and the request again:
+    /// each its own request, bounded on its own. The answer returned has been read in full.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(string repository, string actions, int limit, Func<HttpRequestMessage> create)
     {
         string scope = $"repository:{repository}:{actions}";
-        HttpResponseMessage response = await SendOnceAsync(scope, create).ConfigureAwait(false);
+        HttpResponseMessage response = await SendOnceAsync(scope, limit, create).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -204,10 +214,10 @@ public sealed class RegistryClient : IDisposable
 
         response.Dispose();
         _authorizations[scope] = authorization;
-        return await SendOnceAsync(scope, create).ConfigureAwait(false);
+        return await SendOnceAsync(scope, limit, create).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(string scope, Func<HttpRequestMessage> create)
+    private async Task<HttpResponseMessage> SendOnceAsync(string scope, int limit, Func<HttpRequestMessage> create)
     {
         while (true)
         {
@@ -220,7 +230,7 @@ public sealed class RegistryClient : IDisposable
 
             try
             {
-                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+                return await ExchangeAsync(request, limit, Registry).ConfigureAwait(false);
             }
             catch (HttpRequestException e) when (_httpFallbackAllowed)
             {
@@ -232,10 +242,6 @@ public sealed class RegistryClient : IDisposable
             catch (HttpRequestException e)
             {
                 throw new RegistryException($"{Registry} cannot be reached: {Describe(e)}", e);
-            }
-            catch (TaskCanceledException e)
-            {
-                throw TimedOut(Registry, e);
             }
         }
     }
@@ -316,15 +322,11 @@ public sealed class RegistryClient : IDisposable
         {
             try
             {
-                return await _http.SendAsync(request).ConfigureAwait(false);
+                return await ExchangeAsync(request, MaxManifestBytes, $"The token service of {Registry}").ConfigureAwait(false);
             }
             catch (HttpRequestException e)
             {
                 throw new RegistryException($"The token service of {Registry} cannot be reached: {Describe(e)}", e);
-            }
-            catch (TaskCanceledException e)
-            {
-                throw TimedOut($"The token service of {Registry}", e);
             }
         }
     }
@@ -332,7 +334,7 @@ public sealed class RegistryClient : IDisposable
     private async Task<string> ReadTokenAsync(HttpResponseMessage response)
     {
         EnsureSuccess(response, "getting a token");
-        byte[] body = await ReadBoundedAsync(response, MaxManifestBytes).ConfigureAwait(false);
+        byte[] body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         Dictionary<string, object?>? answer = Json.TryParseObject(Encoding.UTF8.GetString(body));
         string? token = Json.GetString(answer, "token") ?? Json.GetString(answer, "access_token");
         return string.IsNullOrEmpty(token)
@@ -410,7 +412,76 @@ public sealed class RegistryClient : IDisposable
         throw new RegistryException($"{Registry} answered {status} {response.ReasonPhrase} while {doing}{hint}.");
     }
 
-    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit)
+    /// <summary>
+    /// Sends one request and reads its whole answer, within <see cref="RegistryClientOptions.Timeout"/>.
+    /// The answer returned holds its body in memory. A registry that sends headers and then stalls or
+    /// trickles its body fails here like one that never answers.
+    /// </summary>
+    private async Task<HttpResponseMessage> ExchangeAsync(HttpRequestMessage request, int limit, string who)
+    {
+        var deadline = new CancellationTokenSource(_options.Timeout);
+        Task timeUp = Task.Delay(System.Threading.Timeout.Infinite, deadline.Token);
+        Task<HttpResponseMessage> exchange = SendAndReadAsync(request, limit, deadline.Token);
+
+        // Raced, not only cancelled: on .NET Framework a network read may not heed the token.
+        await Task.WhenAny(exchange, timeUp).ConfigureAwait(false);
+        if (exchange.Status == TaskStatus.RanToCompletion || !deadline.IsCancellationRequested)
+        {
+            deadline.Dispose();
+            return await exchange.ConfigureAwait(false);
+        }
+
+        // Time is up. The exchange is ending (its answer disposed, which breaks off a pending read);
+        // it is left to do so, and whatever it ends with is disposed or observed, never waited for.
+        _ = exchange.ContinueWith(
+            ended =>
+            {
+                if (ended.Status == TaskStatus.RanToCompletion)
+                {
+                    ended.Result.Dispose();
+                }
+
+                _ = ended.Exception; // observed: a failure after the bound is no one's news
+                deadline.Dispose();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+        throw new RegistryException($"{who} did not answer within {_options.Timeout.TotalSeconds:0.#} s.");
+    }
+
+    private async Task<HttpResponseMessage> SendAndReadAsync(HttpRequestMessage request, int limit, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Disposing the body breaks off a read that ignores the token. Not on the timer's thread:
+            // on .NET Framework, closing a body that is not read to its end may wait to drain it.
+            HttpContent streamed = response.Content;
+            byte[] body;
+            using (cancellationToken.Register(() => Task.Run(streamed.Dispose)))
+            {
+                body = await ReadBoundedAsync(response, limit, cancellationToken).ConfigureAwait(false);
+            }
+
+            var buffered = new ByteArrayContent(body);
+            foreach (KeyValuePair<string, IEnumerable<string>> header in streamed.Headers.Where(h => h.Key != "Content-Length"))
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            streamed.Dispose();
+            response.Content = buffered;
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > limit)
         {
@@ -423,7 +494,7 @@ public sealed class RegistryClient : IDisposable
             var buffer = new MemoryStream();
             byte[] chunk = new byte[81920];
             int read;
-            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length).ConfigureAwait(false)) > 0)
+            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 if (buffer.Length + read > limit)
                 {
@@ -435,19 +506,11 @@ public sealed class RegistryClient : IDisposable
 
             return buffer.ToArray();
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when ((e is IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
         {
             throw new RegistryException($"{Registry} broke off its answer: {Describe(e)}", e);
         }
-        catch (TaskCanceledException e)
-        {
-            throw TimedOut(Registry, e);
-        }
     }
-
-    /// <summary>A request that ran past <see cref="RegistryClientOptions.Timeout"/>; HttpClient reports it as a cancellation.</summary>
-    private RegistryException TimedOut(string who, Exception e) =>
-        new($"{who} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", e);
 
     private static string Describe(Exception e) => e.InnerException is { } inner ? e.Message + " " + inner.Message : e.Message;
 
@@ -494,7 +557,10 @@ public sealed class RegistryClientOptions
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The bound on each request, from sending it to the end of its answer.</summary>
+    /// <summary>
+    /// The bound on each request, from sending it to the last byte of its answer. A token request and
+    /// the retry after an authentication challenge are requests of their own, each with this bound.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
     /// <summary>What the registry is used for, which decides the SDK environment variables that give credentials.</summary>
