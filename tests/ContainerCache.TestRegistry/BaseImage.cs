@@ -167,7 +167,7 @@ public static class BaseImage
 
     internal static string Digest(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 
-    private static async Task PushBlobAsync(HttpClient http, string repository, byte[] content)
+    internal static async Task PushBlobAsync(HttpClient http, string repository, byte[] content)
     {
         string digest = Digest(content);
         using (var head = new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/blobs/{digest}"))
@@ -199,7 +199,7 @@ public static class BaseImage
         await RegistryHttp.EnsureSuccessAsync(finished, $"PUT blob {digest} to {repository}").ConfigureAwait(false);
     }
 
-    private static async Task PushManifestAsync(HttpClient http, string repository, string reference, string mediaType, byte[] manifest)
+    internal static async Task PushManifestAsync(HttpClient http, string repository, string reference, string mediaType, byte[] manifest)
     {
         using var body = new ByteArrayContent(manifest);
         body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);

