@@ -20,6 +20,8 @@ public sealed class ReuseContainerImage : ReuseTask
 
     protected override void ExecuteCore()
     {
+        RequireRegistry(Registry, "ContainerRegistry");
+        RequireRepository(Repository, "ContainerRepository");
         string image = $"{Registry}/{Repository}";
         using RegistryClient client = CreateRegistryClient(Registry, RegistryUse.Push);
         CacheLookup lookup;
