@@ -1,4 +1,6 @@
+using System.Formats.Tar;
 using System.Text;
+using ContainerCache.Registry;
 using ContainerCache.Tasks;
 
 namespace ContainerCache.Tests;
@@ -7,7 +9,8 @@ namespace ContainerCache.Tests;
 /// Every file the package reads, given any bytes at all: random ones, and valid files flipped,
 /// truncated and spliced. The hash cache is the package's own, so whatever it holds is ignored;
 /// a key file either reads or is a <see cref="FormatException"/>, which the key task reports as
-/// CONTAINERCACHE1008 for a named baseline. The seeds are fixed: a failure names its seed and case.
+/// CONTAINERCACHE1008 for a named baseline; an image archive either reads or is a
+/// <see cref="RegistryException"/>, a miss. The seeds are fixed: a failure names its seed and case.
 /// </summary>
 [TestClass]
 public sealed class ReaderFuzzTests
@@ -183,6 +186,74 @@ public sealed class ReaderFuzzTests
             Assert.IsTrue(succeeded ? engine.Errors.Count == 0 : engine.Errors.Count == 1 && engine.Errors[0].Code == "CONTAINERCACHE1008", $"seed 37, case {i}: {codes}\n{engine.Describe()}\n{Shorten(Encoding.UTF8.GetString(bytes))}");
             Assert.AreEqual(0, engine.Warnings.Count, engine.Describe());
         }
+    }
+
+    [TestMethod]
+    public void ImageArchive_AnyBytesOrMetadata_ReadsOrIsARegistryException()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.Combine("image.tar");
+        const string config = """{"architecture":"amd64","os":"linux","config":{"Labels":{"dev.containercache.key":"0123456789abcdef0123456789abcdef"}}}""";
+        const string manifest = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"CONFIG","size":1},"layers":[]}""";
+        const string index = """{"schemaVersion":2,"manifests":[{"digest":"MANIFEST","annotations":{"io.containerd.image.name":"docker.io/library/app:1"}}]}""";
+        const string docker = """[{"Config":"abc.json","RepoTags":["app:latest"],"Layers":[]}]""";
+        byte[] valid = OciArchive(config, manifest.Replace("CONFIG", Digest(config), StringComparison.Ordinal), index);
+        File.WriteAllBytes(file, valid);
+        Assert.IsNotNull(ImageArchive.Read(file));
+
+        var random = new Random(41);
+        for (int i = 0; i < 300; i++)
+        {
+            // The metadata mutated with its digests made to match, so that the reader gets past them; or the tar's bytes.
+            byte[] bytes = (i % 5) switch
+            {
+                0 => OciArchive(config, Mutate(manifest, random).Replace("CONFIG", Digest(config), StringComparison.Ordinal), index),
+                1 => OciArchive(Mutate(config, random), manifest.Replace("CONFIG", Digest(config), StringComparison.Ordinal), index),
+                2 => OciArchive(config, manifest.Replace("CONFIG", Digest(config), StringComparison.Ordinal), Mutate(index, random)),
+                3 => Tar(("abc.json", Mutate(config, random)), ("manifest.json", Mutate(docker, random))),
+                _ => Mutate(valid, random),
+            };
+            File.WriteAllBytes(file, bytes);
+
+            try
+            {
+                ImageArchive.Read(file);
+            }
+            catch (RegistryException)
+            {
+            }
+            catch (Exception e)
+            {
+                throw new AssertFailedException($"seed 41, case {i}: {e.GetType().Name}: {e.Message}", e);
+            }
+        }
+
+        File.WriteAllBytes(file, OciArchive(config, manifest.Replace("CONFIG", "x", StringComparison.Ordinal), index));
+        StringAssert.Contains(Assert.ThrowsExactly<RegistryException>(() => ImageArchive.Read(file)).Message, "'x', which is not a sha256 digest");
+    }
+
+    private static string Digest(string text) => RegistryClient.Sha256Digest(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>An OCI layout whose index names the manifest by its digest, whatever the manifest holds.</summary>
+    private static byte[] OciArchive(string config, string manifest, string index) =>
+        Tar(
+            ("oci-layout", """{"imageLayoutVersion":"1.0.0"}"""),
+            ("blobs/sha256/" + Digest(config)[7..], config),
+            ("blobs/sha256/" + Digest(manifest)[7..], manifest),
+            ("index.json", index.Replace("MANIFEST", Digest(manifest), StringComparison.Ordinal)));
+
+    private static byte[] Tar(params (string Name, string Content)[] entries)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) });
+            }
+        }
+
+        return stream.ToArray();
     }
 
     private static void RequireStamps()
