@@ -55,35 +55,63 @@ public sealed class HashCache
     /// <summary>The time a hashing starts, in nanoseconds since the Unix epoch; tests move it.</summary>
     internal Func<long> Clock { get; set; } = NowNs;
 
-    /// <summary>Opens the cache kept at <paramref name="path"/>; a missing or unreadable file gives an empty cache.</summary>
+    /// <summary>
+    /// Opens the cache kept at <paramref name="path"/>; a missing file gives an empty cache, and so
+    /// does one that cannot be read, whatever it holds (<see cref="IgnoredBecause"/> says why):
+    /// the cache is the package's own, so it is never an error, only a publish that reads every file.
+    /// </summary>
     public static HashCache Open(string path)
     {
         var records = new Dictionary<string, Record>(StringComparer.Ordinal);
-        if (!FileStamp.Supported || !File.Exists(path))
+        if (!FileStamp.TryRead(path, out FileStamp self))
         {
             return new HashCache(path, records, null);
         }
 
+        if (!self.IsRegularFile)
+        {
+            // A FIFO would block the open until a writer came; a directory cannot be read.
+            return new HashCache(path, records, "it is not a regular file");
+        }
+
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return Read(path, stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new HashCache(path, records, "it cannot be read: " + e.Message);
+        }
+    }
+
+    /// <summary>The cache <see cref="Save"/> wrote to <paramref name="stream"/>; any other content gives an empty cache, with the reason.</summary>
+    internal static HashCache Read(string path, Stream stream)
+    {
+        var records = new Dictionary<string, Record>(StringComparer.Ordinal);
+        try
+        {
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            var strings = new BoundedStrings(reader, stream.Length);
+
             // The key's format version too: it changes when a normalisation does, and with it the hashes of normalised files.
-            if (reader.ReadString() != Magic || reader.ReadInt32() != Version || reader.ReadUInt32() != ContentKey.FormatVersion)
+            if (strings.Read() != Magic || reader.ReadInt32() != Version || reader.ReadUInt32() != ContentKey.FormatVersion)
             {
                 return new HashCache(path, records, "it was written by another version of ContainerCache");
             }
 
+            // Bounded by the bytes left, so that a corrupt count allocates nothing large.
             int count = reader.ReadInt32();
-            if (count < 0)
+            if (count < 0 || count > strings.Remaining / MinRecordBytes)
             {
-                throw new InvalidDataException("a negative count");
+                throw new InvalidDataException($"it claims {count} records");
             }
 
-            records = new Dictionary<string, Record>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
+            records = new Dictionary<string, Record>(count, StringComparer.Ordinal);
             for (int i = 0; i < count; i++)
             {
-                string file = reader.ReadString();
-                string normalization = reader.ReadString();
+                string file = strings.Read();
+                string normalization = strings.Read();
                 var stamp = new FileStamp(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadUInt64(), reader.ReadUInt64());
                 long hashedAt = reader.ReadInt64();
                 long length = reader.ReadInt64();
@@ -96,16 +124,83 @@ public sealed class HashCache
                 records[file] = new Record(stamp, normalization, hashedAt, new ContentHash(length, hash));
             }
 
-            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            if (strings.Remaining != 0)
             {
                 throw new InvalidDataException("trailing bytes");
             }
 
             return new HashCache(path, records, null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or NotSupportedException)
         {
             return new HashCache(path, new Dictionary<string, Record>(StringComparer.Ordinal), "it cannot be read: " + e.Message);
+        }
+    }
+
+    /// <summary>Two empty strings, five stamp fields, the hashing time, the length and the 16-byte hash.</summary>
+    private const int MinRecordBytes = 1 + 1 + (5 * 8) + 8 + 8 + 16;
+
+    /// <summary>
+    /// Reads the strings <see cref="BinaryWriter"/> wrote (a 7-bit encoded byte count, then UTF-8),
+    /// checking the count against the bytes left first: <see cref="BinaryReader.ReadString"/>
+    /// throws <see cref="FormatException"/> for a bad count, and on .NET Framework allocates
+    /// whatever a corrupt one says.
+    /// </summary>
+    private sealed class BoundedStrings
+    {
+        private readonly BinaryReader _reader;
+        private readonly long _length;
+        private byte[] _buffer = new byte[256];
+
+        public BoundedStrings(BinaryReader reader, long length)
+        {
+            _reader = reader;
+            _length = length;
+        }
+
+        public long Remaining => _length - _reader.BaseStream.Position;
+
+        public string Read()
+        {
+            uint count = 0;
+            for (int shift = 0; shift <= 28; shift += 7)
+            {
+                byte b = _reader.ReadByte();
+                if (shift == 28 && b > 0x0F)
+                {
+                    throw new InvalidDataException("a malformed string length");
+                }
+
+                count |= (uint)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    break;
+                }
+            }
+
+            // Paths and normalisation names: a Linux path is at most 4 KiB.
+            if (count > Remaining || count > 64 * 1024)
+            {
+                throw new InvalidDataException($"a string of {count} bytes, past the end of the file");
+            }
+
+            if (_buffer.Length < count)
+            {
+                _buffer = new byte[count];
+            }
+
+            for (int read = 0; read < count;)
+            {
+                int n = _reader.Read(_buffer, read, (int)count - read);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                read += n;
+            }
+
+            return Encoding.UTF8.GetString(_buffer, 0, (int)count);
         }
     }
 

@@ -1,4 +1,8 @@
 using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace ContainerCache;
 
@@ -67,6 +71,10 @@ public sealed class ImageReference
             {
                 registry = first;
                 rest = rest.Substring(slash + 1);
+                if (RegistryError(registry) is { } error)
+                {
+                    throw new FormatException($"'{text}' names the registry '{registry}': {error}");
+                }
             }
         }
 
@@ -75,12 +83,59 @@ public sealed class ImageReference
             rest = "library/" + rest;
         }
 
-        if (rest.Length == 0 || rest.StartsWith("/", StringComparison.Ordinal) || rest.EndsWith("/", StringComparison.Ordinal) || rest.ToLowerInvariant() != rest)
+        if (!IsRepository(rest))
         {
-            throw new FormatException($"'{text}' has no valid repository: write REGISTRY/REPOSITORY:TAG, in lowercase.");
+            throw new FormatException($"'{text}' has no valid repository: write REGISTRY/REPOSITORY:TAG, the repository in lowercase letters, digits and '/', '.', '_', '-'.");
         }
 
         return new ImageReference(registry, rest, tag, digest);
+    }
+
+    /// <summary>
+    /// Why <paramref name="registry"/> is not a registry name as docker reads one (a host name,
+    /// IPv4 address or bracketed IPv6 address, then an optional port from 1 to 65535), or null
+    /// when it is one. Checked before a URI is made of it, which would throw for some names, and
+    /// connect to port 0 or a host with a space for others.
+    /// </summary>
+    public static string? RegistryError(string registry)
+    {
+        string host = registry;
+        int colon = registry.LastIndexOf(':');
+        if (colon >= 0 && colon > registry.LastIndexOf(']'))
+        {
+            host = registry.Substring(0, colon);
+            string port = registry.Substring(colon + 1);
+            if (port.Length == 0 || port.Length > 5 || !IsDigits(port)
+                || int.Parse(port, NumberStyles.None, CultureInfo.InvariantCulture) is < 1 or > 65535)
+            {
+                return $"the port '{port}' is not a number from 1 to 65535.";
+            }
+        }
+
+        bool valid = host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal)
+            ? IPAddress.TryParse(host.Substring(1, host.Length - 2), out IPAddress? address) && address.AddressFamily == AddressFamily.InterNetworkV6
+            : host.Length <= 253 && HostName.IsMatch(host);
+        return valid ? null : $"'{host}' is not a host name: write HOST or HOST:PORT, the host of letters, digits, '-' and '.'.";
+    }
+
+    /// <summary>Whether the text is a repository as registries accept it: lowercase path components separated by '/'.</summary>
+    public static bool IsRepository(string repository) => repository.Length <= 255 && RepositoryName.IsMatch(repository);
+
+    // The grammar of github.com/distribution/reference, which docker and the SDK follow.
+    private static readonly Regex HostName = new(@"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\z", RegexOptions.CultureInvariant);
+    private static readonly Regex RepositoryName = new(@"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\z", RegexOptions.CultureInvariant);
+
+    private static bool IsDigits(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether the text is a <c>sha256:</c> digest of 64 lowercase hex characters.</summary>

@@ -228,7 +228,7 @@ public static class KeyFile
     {
         Dictionary<string, object?> root = Json.Parse(json) as Dictionary<string, object?>
             ?? throw new FormatException("It is not a JSON object.");
-        int schema = Json.GetNumber(root, "schemaVersion") is double version ? (int)version : 0;
+        int schema = (int)(WholeNumber(root, "schemaVersion", int.MaxValue) ?? 0);
         if (schema is not (1 or 2))
         {
             throw new FormatException($"Its schemaVersion is {(schema == 0 ? "missing" : schema.ToString(CultureInfo.InvariantCulture))}; this package reads 1 and 2.");
@@ -243,7 +243,7 @@ public static class KeyFile
             files[path] = new KeyedEntry(
                 path,
                 KindFromName(kind) ?? throw new FormatException($"The file '{path}' has an unknown kind '{kind}'."),
-                Json.GetNumber(file, "size") is double size ? (long)size : 0,
+                WholeNumber(file, "size", MaxSize) ?? 0,
                 Json.GetString(file, "hash"),
                 Json.GetObject(file) is { } entry && entry.TryGetValue("executable", out object? executable) && executable is true,
                 Json.GetString(file, "normalized"));
@@ -259,11 +259,31 @@ public static class KeyFile
         return new KeyFileContent(
             schema,
             key,
-            Json.GetNumber(root, "keyFormatVersion") is double format ? (uint)format : 0,
+            (uint)(WholeNumber(root, "keyFormatVersion", uint.MaxValue) ?? 0),
             Json.GetString(root, "baseImage", "name"),
             Json.GetString(root, "baseImage", "digest"),
             files,
             settings);
+    }
+
+    /// <summary>2^53: the largest whole number a JSON reader's double holds exactly, and more than any file's size.</summary>
+    private const long MaxSize = 1L << 53;
+
+    /// <summary>The number <paramref name="name"/> of <paramref name="node"/>, or null when there is none.</summary>
+    /// <exception cref="FormatException">It is not a whole number from 0 to <paramref name="max"/>: a cast would wrap it silently.</exception>
+    private static long? WholeNumber(object? node, string name, long max)
+    {
+        if (Json.GetNumber(node, name) is not double value)
+        {
+            return null;
+        }
+
+        if (!(value >= 0 && value <= max && Math.Floor(value) == value))
+        {
+            throw new FormatException($"Its {name} {value.ToString(CultureInfo.InvariantCulture)} is not a whole number from 0 to {max.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return (long)value;
     }
 
     private static EntryKind? KindFromName(string name) => name switch

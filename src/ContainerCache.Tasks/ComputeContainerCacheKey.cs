@@ -270,7 +270,15 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             return "";
         }
 
+        // The SDK parsed these from ContainerBaseImage; checked again before they go into a URL.
+        RequireRegistry(BaseRegistry, "ContainerBaseImage's registry");
+        RequireRepository(BaseImageName, "ContainerBaseImage's repository");
         string reference = BaseImageTag.Length == 0 ? "latest" : BaseImageTag;
+        if (!ImageTag.IsValid(reference))
+        {
+            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"ContainerBaseImage's tag '{reference}' is not a valid image tag.");
+        }
+
         string image = $"{BaseRegistry}/{BaseImageName}:{reference}";
         try
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using ContainerCache.Registry;
+using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 namespace ContainerCache.Tasks;
@@ -16,11 +17,28 @@ public abstract class ContainerCacheTask : Task
     {
         try
         {
+            // Checked first, so that a bad value fails every publish, not only one that reaches a registry.
+            _timeout = ParseTimeout();
             ExecuteCore();
         }
         catch (ContainerCacheException e)
         {
             Log.LogError(subcategory: null, e.Code, helpKeyword: null, file: null, 0, 0, 0, 0, e.Message);
+        }
+        catch (Exception e)
+        {
+            // A bug of ours, not bad input: say so, with a code, and keep the stack trace for the report.
+            Log.LogError(
+                subcategory: null,
+                DiagnosticCodes.UnexpectedFailure,
+                helpKeyword: null,
+                file: null,
+                0,
+                0,
+                0,
+                0,
+                $"ContainerCache failed unexpectedly: {e.GetType().FullName}: {e.Message}; please report it (the stack trace is in the log at detailed verbosity).");
+            Log.LogMessage(MessageImportance.Low, "ContainerCache: {0}", e.ToString());
         }
 
         return !Log.HasLoggedErrors;
@@ -29,13 +47,36 @@ public abstract class ContainerCacheTask : Task
     /// <summary>The bound, in seconds, on each request to a registry (ContainerCacheRegistryTimeout).</summary>
     public string RegistryTimeout { get; set; } = "";
 
+    private TimeSpan _timeout = RegistryClientOptions.DefaultTimeout;
+
     protected abstract void ExecuteCore();
 
     protected void LogWarning(string code, string message) =>
         Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, message);
 
     protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
-        new(registry, new RegistryClientOptions { Timeout = ParseTimeout(), Use = use });
+        new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use });
+
+    /// <summary>Checks a registry name before anything connects to it; <paramref name="property"/> is where the user wrote it.</summary>
+    /// <exception cref="ContainerCacheException">CONTAINERCACHE1003 naming the property.</exception>
+    protected static void RequireRegistry(string registry, string property)
+    {
+        if (ImageReference.RegistryError(registry) is { } error)
+        {
+            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"{property} '{registry}' is not a registry name: {error}");
+        }
+    }
+
+    /// <exception cref="ContainerCacheException">CONTAINERCACHE1003 naming the property.</exception>
+    protected static void RequireRepository(string repository, string property)
+    {
+        if (!ImageReference.IsRepository(repository))
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.InvalidPropertyValue,
+                $"{property} '{repository}' is not a repository name: lowercase letters and digits, separated by '/', '.', '_' or '-'.");
+        }
+    }
 
     /// <summary>The base image is pulled with the push credentials when it is in the registry pushed to, as the SDK does.</summary>
     protected RegistryClient CreateBaseImageClient(string baseRegistry, string outputRegistry) =>
@@ -89,17 +130,21 @@ public abstract class ContainerCacheTask : Task
             return RegistryClientOptions.DefaultTimeout;
         }
 
-        if (!double.TryParse(RegistryTimeout, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds <= 0 || seconds > 600)
+        // NaN passes every comparison, and a value below a millisecond is a timeout of zero to HttpClient (and to .NET Framework's TimeSpan).
+        if (!double.TryParse(RegistryTimeout, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
+            || double.IsNaN(seconds)
+            || seconds < 0.001
+            || seconds > 600)
         {
             throw new ContainerCacheException(
                 DiagnosticCodes.InvalidPropertyValue,
-                $"ContainerCacheRegistryTimeout is '{RegistryTimeout}'; it must be a number of seconds greater than 0 and at most 600.");
+                $"ContainerCacheRegistryTimeout is '{RegistryTimeout}'; it must be a number of seconds from 0.001 to 600.");
         }
 
-        return TimeSpan.FromSeconds(seconds);
+        return TimeSpan.FromMilliseconds(Math.Round(seconds * 1000));
     }
 
     /// <summary>Logs an input at low importance, like MinVer: <c>ContainerCache: [input] Name=value</c>.</summary>
     protected void LogInput(string name, string value) =>
-        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, value);
+        Log.LogMessage(MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, value);
 }

@@ -21,6 +21,8 @@ public sealed class ReuseContainerImage : ReuseTask
 
     protected override void ExecuteCore()
     {
+        RequireRegistry(Registry, "ContainerRegistry");
+        RequireRepository(Repository, "ContainerRepository");
         string image = $"{Registry}/{Repository}";
         if (!CanSelectImage())
         {

@@ -34,9 +34,48 @@ public sealed class ImageReferenceTests
     [DataRow("r.io/app:bad tag")]
     [DataRow("r.io/app@sha256:short")]
     [DataRow("r.io/")]
+    [DataRow("localhost:99999/app:1")]
+    [DataRow("localhost:0/app")]
+    [DataRow("local host/app")]
+    [DataRow("r.io/my app")]
+    [DataRow("r.io/app//x")]
+    [DataRow("r.io/a__-b")]
     public void Malformed_IsAFormatExceptionNamingTheText(string text)
     {
         var e = Assert.ThrowsExactly<FormatException>(() => ImageReference.Parse(text));
         StringAssert.Contains(e.Message, "'" + text + "'");
+    }
+
+    [TestMethod]
+    [DataRow("localhost")]
+    [DataRow("localhost:1")]
+    [DataRow("localhost:65535")]
+    [DataRow("127.0.0.1:5000")]
+    [DataRow("[::1]:5000")]
+    [DataRow("[::1]")]
+    [DataRow("my-registry.example.com")]
+    [DataRow("docker.io")]
+    public void RegistryNames_DockerReads_AreAccepted(string registry)
+    {
+        Assert.IsNull(ImageReference.RegistryError(registry));
+    }
+
+    [TestMethod]
+    [DataRow("", "'' is not a host name")]
+    [DataRow("localhost:0", "the port '0'")]
+    [DataRow("localhost:65536", "the port '65536'")]
+    [DataRow("localhost:99999", "the port '99999'")]
+    [DataRow("localhost:0x50", "the port '0x50'")]
+    [DataRow("localhost:", "the port ''")]
+    [DataRow("local host", "'local host' is not a host name")]
+    [DataRow("-r.example", "is not a host name")]
+    [DataRow("r..example", "is not a host name")]
+    [DataRow("[::1", "is not a host name")]
+    [DataRow("[not-ipv6]:5000", "is not a host name")]
+    [DataRow("r.example/x", "is not a host name")]
+    public void RegistryNames_ThatAreNoHostAndPort_SayWhy(string registry, string expected)
+    {
+        StringAssert.Contains(ImageReference.RegistryError(registry), expected);
+        Assert.ThrowsExactly<ArgumentException>(() => new Registry.RegistryClient(registry));
     }
 }

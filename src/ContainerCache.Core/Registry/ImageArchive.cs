@@ -130,7 +130,11 @@ public static class ImageArchive
         return new ArchivedImage(new StoredImage(new Manifest(stand, MediaTypes.DockerManifest, ""), config), names, blobs);
     }
 
-    private static string BlobPath(string digest) => "blobs/sha256/" + digest.Substring("sha256:".Length);
+    /// <exception cref="RegistryException">The digest, from the archive itself, is no sha256 digest to make a path of.</exception>
+    private static string BlobPath(string digest) =>
+        ImageReference.IsDigest(digest)
+            ? "blobs/sha256/" + digest.Substring("sha256:".Length)
+            : throw new RegistryException($"The archive names the blob '{digest}', which is not a sha256 digest.");
 
     private static string StripDockerHub(string name) =>
         name.StartsWith("docker.io/library/", StringComparison.Ordinal) ? name.Substring("docker.io/library/".Length)

@@ -73,8 +73,14 @@ public sealed class RegistryClient : IDisposable
     private Uri _baseUri;
     private bool _httpFallbackAllowed;
 
+    /// <exception cref="ArgumentException">The registry is not a registry name (see <see cref="ImageReference.RegistryError"/>); callers check it first, naming the property it came from.</exception>
     public RegistryClient(string registry, RegistryClientOptions? options = null)
     {
+        if (ImageReference.RegistryError(registry) is { } error)
+        {
+            throw new ArgumentException($"'{registry}' is not a registry: {error}", nameof(registry));
+        }
+
         Registry = registry;
         _options = options ?? new RegistryClientOptions();
         _credentials = new Lazy<RegistryCredentials?>(() => _options.Credentials.Find(registry, _options.Use));
