@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Hashing;
 using System.Text;
 
 namespace ContainerCache;
@@ -26,7 +27,11 @@ public sealed class HashCache
     internal const long RacyWindowNs = 2_000_000_000L;
 
     private const string Magic = "ContainerCache.HashCache";
-    private const int Version = 1;
+
+    /// <remarks>2: the file ends with an XxHash64 of all its other bytes, so that a flipped bit in a stored hash is caught.</remarks>
+    internal const int Version = 2;
+
+    private const int ChecksumBytes = 8;
 
     private readonly string _path;
     private Dictionary<string, Record> _records;
@@ -91,8 +96,9 @@ public sealed class HashCache
         var records = new Dictionary<string, Record>(StringComparer.Ordinal);
         try
         {
-            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-            var strings = new BoundedStrings(reader, stream.Length);
+            var summed = new ChecksumStream(stream);
+            using var reader = new BinaryReader(summed, Encoding.UTF8, leaveOpen: true);
+            var strings = new BoundedStrings(reader, Math.Max(0, stream.Length - ChecksumBytes));
 
             // The key's format version too: it changes when a normalisation does, and with it the hashes of normalised files.
             if (strings.Read() != Magic || reader.ReadInt32() != Version || reader.ReadUInt32() != ContentKey.FormatVersion)
@@ -127,6 +133,13 @@ public sealed class HashCache
             if (strings.Remaining != 0)
             {
                 throw new InvalidDataException("trailing bytes");
+            }
+
+            // A corrupt record can look like a valid one; its hash would then key content it is not.
+            byte[] checksum = new byte[ChecksumBytes];
+            if (stream.Read(checksum, 0, ChecksumBytes) != ChecksumBytes || !summed.Checksum().AsSpan().SequenceEqual(checksum))
+            {
+                throw new InvalidDataException("its checksum does not match its content");
             }
 
             return new HashCache(path, records, null);
@@ -284,7 +297,9 @@ public sealed class HashCache
                 Directory.CreateDirectory(directory);
             }
 
-            using (var writer = new BinaryWriter(File.Create(temporary), Encoding.UTF8))
+            using (FileStream file = File.Create(temporary))
+            using (var summed = new ChecksumStream(file))
+            using (var writer = new BinaryWriter(summed, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
                 writer.Write(Version);
@@ -304,6 +319,9 @@ public sealed class HashCache
                     writer.Write(record.Hash.Length);
                     writer.Write(record.Hash.Hash);
                 }
+
+                writer.Flush();
+                file.Write(summed.Checksum(), 0, ChecksumBytes);
             }
 
             KeyFile.Replace(temporary, _path);
@@ -321,6 +339,45 @@ public sealed class HashCache
     internal static long NowNs() => (DateTime.UtcNow.Ticks - UnixEpochTicks) * 100;
 
     private const long UnixEpochTicks = 621355968000000000L;
+
+    /// <summary>Passes bytes through to a stream, read or written, and sums them (XxHash64).</summary>
+    private sealed class ChecksumStream : Stream
+    {
+        private readonly Stream _inner;
+        private readonly XxHash64 _sum = new();
+
+        public ChecksumStream(Stream inner) => _inner = inner;
+
+        public override bool CanRead => _inner.CanRead;
+        public override bool CanSeek => false;
+        public override bool CanWrite => _inner.CanWrite;
+        public override long Length => _inner.Length;
+
+        public override long Position
+        {
+            get => _inner.Position;
+            set => throw new NotSupportedException();
+        }
+
+        public byte[] Checksum() => _sum.GetCurrentHash();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = _inner.Read(buffer, offset, count);
+            _sum.Append(new ReadOnlySpan<byte>(buffer, offset, read));
+            return read;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            _sum.Append(new ReadOnlySpan<byte>(buffer, offset, count));
+            _inner.Write(buffer, offset, count);
+        }
+
+        public override void Flush() => _inner.Flush();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 
     private sealed class Record
     {

@@ -211,6 +211,24 @@ public sealed class HashCacheTests
     }
 
     [TestMethod]
+    public void AFlippedBitInAStoredHash_IsCaught_AndEveryFileIsRead()
+    {
+        // The last record's hash ends just before the checksum: flipped, it still parses as a record.
+        using var dir = Tree();
+        using var obj = new TempDirectory();
+        string file = obj.Combine("hashes");
+        HashWith(OpenLater(file), dir);
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[bytes.Length - 9] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+
+        HashCache damaged = HashWith(OpenLater(file), dir);
+
+        StringAssert.Contains(damaged.IgnoredBecause, "checksum");
+        Assert.AreEqual(3, damaged.Hashed);
+    }
+
+    [TestMethod]
     public void ACacheOfAnotherKeyFormat_IsIgnored()
     {
         // A normalisation may change with the key's format version, and with it a normalised file's hash.

@@ -290,7 +290,7 @@ public sealed class ReaderFuzzTests
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write("ContainerCache.HashCache");
-            writer.Write(1);
+            writer.Write(HashCache.Version);
             writer.Write(ContentKey.FormatVersion);
         }
 
