@@ -19,7 +19,8 @@ public abstract class ContainerCacheTask : Task
         }
         catch (ContainerCacheException e)
         {
-            Log.LogError(subcategory: null, e.Code, helpKeyword: null, file: null, 0, 0, 0, 0, e.Message);
+            // Messages quote paths and the operating system's own messages, which quote them raw.
+            Log.LogError(subcategory: null, e.Code, helpKeyword: null, file: null, 0, 0, 0, 0, Printable.Of(e.Message));
         }
 
         return !Log.HasLoggedErrors;
@@ -31,7 +32,7 @@ public abstract class ContainerCacheTask : Task
     protected abstract void ExecuteCore();
 
     protected void LogWarning(string code, string message) =>
-        Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, message);
+        Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, Printable.Of(message));
 
     protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
         new(registry, new RegistryClientOptions { Timeout = ParseTimeout(), Use = use });
@@ -55,5 +56,5 @@ public abstract class ContainerCacheTask : Task
 
     /// <summary>Logs an input at low importance, like MinVer: <c>ContainerCache: [input] Name=value</c>.</summary>
     protected void LogInput(string name, string value) =>
-        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, value);
+        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, Printable.Of(value));
 }
