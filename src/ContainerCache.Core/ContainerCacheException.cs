@@ -25,6 +25,9 @@ public static class DiagnosticCodes
     public const string ImageKeyMismatch = "CONTAINERCACHE1006";
     public const string ImageUnreadable = "CONTAINERCACHE1007";
     public const string BaselineUnreadable = "CONTAINERCACHE1008";
+    public const string SpecialFile = "CONTAINERCACHE1010";
+    public const string FileTooLarge = "CONTAINERCACHE1011";
+    public const string NotAKeyFile = "CONTAINERCACHE1012";
     public const string LabelsDisabled = "CONTAINERCACHE2001";
     public const string BaseImageUnresolved = "CONTAINERCACHE2002";
     public const string CacheLookupFailed = "CONTAINERCACHE2003";

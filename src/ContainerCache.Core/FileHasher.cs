@@ -162,7 +162,7 @@ public static class FileHasher
                 entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
             if (entry.Normalization is not null)
             {
-                byte[] normalized = ContentNormalization.Apply(entry.Normalization, stream);
+                byte[] normalized = ContentNormalization.Apply(entry.Normalization, stream, entry.FullPath);
                 hasher.Append(normalized);
                 return new ContentHash(normalized.Length, hasher.GetHashAndReset());
             }
@@ -189,7 +189,7 @@ public static class FileHasher
             hasher.Reset();
             throw new ContainerCacheException(
                 DiagnosticCodes.FileUnreadable,
-                $"The file '{entry.FullPath}' in the publish output cannot be read: {e.Message}",
+                $"The file '{Printable.Of(entry.FullPath)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
                 e);
         }
     }
