@@ -101,6 +101,10 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     [Output]
     public string Changes { get; private set; } = "";
 
+    /// <summary>The baseline's path as messages print it: control characters escaped (see <see cref="Printable"/>).</summary>
+    [Output]
+    public string BaselineShown { get; private set; } = "";
+
     /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
     [Output]
     public ITaskItem[] ChangedInputs { get; private set; } = Array.Empty<ITaskItem>();
@@ -195,6 +199,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     private bool HasBaseline()
     {
         LogInput(nameof(Baseline), Baseline);
+        BaselineShown = Printable.Of(Baseline);
         if (Baseline.Length == 0)
         {
             return false;

@@ -93,6 +93,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
         task.BaselineIsExplicit = true;
         Assert.IsTrue(task.Execute());
         StringAssert.Contains(engine.Messages.Select(m => m.Message).Last(m => m!.Contains("changed since")), "files added (1): new\\nContainerCache: hit");
+        Assert.AreEqual(baseline.Replace("\n", "\\n", StringComparison.Ordinal), task.BaselineShown, "What ContainerCacheExplain prints.");
         string item = task.ChangedInputs.Single().ItemSpec;
         Assert.IsTrue(item.StartsWith("file added: new", StringComparison.Ordinal) && !item.Contains('\n'), item);
 
