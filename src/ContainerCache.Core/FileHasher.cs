@@ -189,8 +189,20 @@ public static class FileHasher
             hasher.Reset();
             throw new ContainerCacheException(
                 DiagnosticCodes.FileUnreadable,
-                $"The file '{Printable.Of(entry.FullPath)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
+                $"The file '{Printable.Of(entry.FullPath)}' in the publish output cannot be read: {Printable.Of(Reason(entry, e))}",
                 e);
         }
+    }
+
+    /// <summary>The system's reason, unless it says the wrong thing: a dangling link is no missing file.</summary>
+    private static string Reason(LayerEntry entry, Exception e)
+    {
+#if NET
+        if (e is FileNotFoundException && entry.Kind == EntryKind.FileLink && new FileInfo(entry.FullPath).LinkTarget is string target)
+        {
+            return $"it is a link to '{target}', which does not exist.";
+        }
+#endif
+        return e.Message;
     }
 }
