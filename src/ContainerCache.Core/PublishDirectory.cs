@@ -123,7 +123,7 @@ public static class PublishDirectory
                 var (own, target) = Inspect(fullPath, relativePath);
                 if (own is null)
                 {
-                    // Gone since it was listed: hashing it reports it by name.
+                    // Gone since it was listed, or not statable for another reason: hashing it reports it by name.
                     entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.File, executable: false));
                 }
                 else if (own.Value.IsDirectory)
