@@ -211,15 +211,7 @@ public static class PublishDirectory
                 $"The name of '{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is not valid UTF-8 (shown with U+FFFD in place of the bytes that are not), and .NET, the SDK's containers tooling included, cannot open a file by such a name. Rename it in UTF-8, or remove it.");
         }
 
-        if (error == FileStamp.PermissionDenied)
-        {
-            string parent = Path.GetDirectoryName(fullPath) ?? fullPath;
-            return new ContainerCacheException(
-                DiagnosticCodes.FileUnreadable,
-                $"The directory '{Printable.Of(parent)}' in the publish output cannot be searched: it lacks execute (search) permission for this user, so '{Printable.Of(relativePath)}' in it cannot be read. Give the directory execute permission (chmod +x), or remove it.");
-        }
-
-        return null;
+        return error == FileStamp.PermissionDenied ? NotSearchable(Path.GetDirectoryName(fullPath) ?? fullPath, "'" + relativePath + "'") : null;
     }
 
     private static List<string> ListNames(string directory)
@@ -248,12 +240,38 @@ public static class PublishDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.FileUnreadable,
-                $"The directory '{Printable.Of(directory.FullName)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
-                e);
+            // Its names could be read, but not what they are: the entries are denied, not the directory.
+            throw e is UnauthorizedAccessException && NamesCanBeListed(directory.FullName)
+                ? NotSearchable(directory.FullName, "its entries")
+                : new ContainerCacheException(
+                    DiagnosticCodes.FileUnreadable,
+                    $"The directory '{Printable.Of(directory.FullName)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
+                    e);
         }
     }
+
+    private static bool NamesCanBeListed(string directory)
+    {
+        try
+        {
+            // Names only: no entry is stat'ed.
+            foreach (string _ in Directory.EnumerateFileSystemEntries(directory))
+            {
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A directory whose names can be listed but whose entries cannot be reached: read permission without execute.</summary>
+    private static ContainerCacheException NotSearchable(string directory, string what) =>
+        new(
+            DiagnosticCodes.FileUnreadable,
+            $"The directory '{Printable.Of(directory)}' in the publish output cannot be searched: it lacks execute (search) permission for this user, so {Printable.Of(what)} in it cannot be read. Give the directory execute permission (chmod +x), or remove it.");
 
     private static bool IsExcluded(string fullPath, string? excluded) =>
         excluded is not null && string.Equals(fullPath, excluded, PathComparison);
