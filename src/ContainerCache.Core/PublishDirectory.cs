@@ -79,6 +79,7 @@ public static class PublishDirectory
                 {
                     continue;
                 }
+
                 bool isLink = (info.Attributes & FileAttributes.ReparsePoint) != 0;
                 if (info is DirectoryInfo subdirectory)
                 {

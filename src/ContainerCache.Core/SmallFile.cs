@@ -57,8 +57,7 @@ public static class SmallFile
 
         var all = new byte[filled + rest.Length];
         Buffer.BlockCopy(bytes, 0, all, 0, filled);
-        rest.Position = 0;
-        rest.Read(all, filled, (int)rest.Length);
+        Buffer.BlockCopy(rest.GetBuffer(), 0, all, filled, (int)rest.Length);
         return all;
     }
 
