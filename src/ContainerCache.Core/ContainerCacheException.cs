@@ -26,6 +26,9 @@ public static class DiagnosticCodes
     public const string ImageUnreadable = "CONTAINERCACHE1007";
     public const string BaselineUnreadable = "CONTAINERCACHE1008";
     public const string VerifyKeyWithoutBaseDigest = "CONTAINERCACHE1009";
+    public const string SpecialFile = "CONTAINERCACHE1010";
+    public const string FileTooLarge = "CONTAINERCACHE1011";
+    public const string NotAKeyFile = "CONTAINERCACHE1012";
 
     /// <summary>An exception the package did not expect: a bug, reported with its type and message instead of MSBuild's stack trace.</summary>
     public const string UnexpectedFailure = "CONTAINERCACHE1013";

@@ -34,16 +34,25 @@ public static class ContentNormalization
     public static string? For(string relativePath) =>
         relativePath.EndsWith(StaticWebAssetsEndpointsSuffix, StringComparison.OrdinalIgnoreCase) ? StaticWebAssetsLastModified : null;
 
+    /// <summary>
+    /// The bound on a file normalised in memory: a manifest is about a kilobyte per endpoint, so
+    /// this is tens of thousands of assets. Normalising holds about six times the file's size.
+    /// </summary>
+    public const int MaxBytes = SmallFile.DefaultLimit;
+
     /// <summary>Reads the file and returns its normalised bytes.</summary>
-    public static byte[] Apply(string normalization, Stream content)
+    /// <param name="file">The file's path, for the error above <see cref="MaxBytes"/>.</param>
+    public static byte[] Apply(string normalization, Stream content, string? file = null)
     {
         if (normalization != StaticWebAssetsLastModified)
         {
             throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation.");
         }
 
-        using var reader = new StreamReader(content, ByteForByte, detectEncodingFromByteOrderMarks: false);
-        string text = reader.ReadToEnd();
+        byte[] bytes = SmallFile.ReadAll(content, MaxBytes) ?? throw new ContainerCacheException(
+            DiagnosticCodes.FileTooLarge,
+            $"The file '{Printable.Of(file ?? "(a stream)")}' in the publish output is larger than {SmallFile.Describe(MaxBytes)}, the most ContainerCache reads into memory to normalise a static web assets manifest. Make it smaller, or set ContainerCacheEnabled=false for this project.");
+        string text = ByteForByte.GetString(bytes);
         return ByteForByte.GetBytes(LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\""));
     }
 }

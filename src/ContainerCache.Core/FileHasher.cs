@@ -162,7 +162,7 @@ public static class FileHasher
                 entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
             if (entry.Normalization is not null)
             {
-                byte[] normalized = ContentNormalization.Apply(entry.Normalization, stream);
+                byte[] normalized = ContentNormalization.Apply(entry.Normalization, stream, entry.FullPath);
                 hasher.Append(normalized);
                 return new ContentHash(normalized.Length, hasher.GetHashAndReset());
             }
@@ -189,8 +189,20 @@ public static class FileHasher
             hasher.Reset();
             throw new ContainerCacheException(
                 DiagnosticCodes.FileUnreadable,
-                $"The file '{entry.FullPath}' in the publish output cannot be read: {e.Message}",
+                $"The file '{Printable.Of(entry.FullPath)}' in the publish output cannot be read: {Printable.Of(Reason(entry, e))}",
                 e);
         }
+    }
+
+    /// <summary>The system's reason, unless it says the wrong thing: a dangling link is no missing file.</summary>
+    private static string Reason(LayerEntry entry, Exception e)
+    {
+#if NET
+        if (e is FileNotFoundException && entry.Kind == EntryKind.FileLink && new FileInfo(entry.FullPath).LinkTarget is string target)
+        {
+            return $"it is a link to '{target}', which does not exist.";
+        }
+#endif
+        return e.Message;
     }
 }

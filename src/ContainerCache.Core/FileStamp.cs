@@ -34,6 +34,17 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
     public bool IsLink => (Mode & TypeMask) == TypeLink;
     public bool IsRegularFile => (Mode & TypeMask) == TypeRegular;
 
+    /// <summary>What a file that is neither a regular file, a directory nor a link is, in words; null for those three.</summary>
+    public string? SpecialType => (Mode & TypeMask) switch
+    {
+        TypeRegular or TypeDirectory or TypeLink => null,
+        0x1000 => "a FIFO (named pipe)",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0xC000 => "a socket",
+        _ => "a special file",
+    };
+
     /// <summary>Any of the owner, group or other execute bits.</summary>
     public bool IsExecutable => (Mode & 0x49) != 0; // 0111
 
@@ -56,17 +67,26 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
     public static bool Supported { get; } = Probe();
 
     /// <summary>The stamp of a file, of a link's target unless <paramref name="followLinks"/> is false; false when it cannot be read.</summary>
-    public static bool TryRead(string path, out FileStamp stamp, bool followLinks = true)
+    public static bool TryRead(string path, out FileStamp stamp, bool followLinks = true) => TryRead(path, out stamp, out _, followLinks);
+
+    /// <param name="error">When false is returned: the errno of the failed statx (such as <see cref="NoSuchEntry"/>), or 0.</param>
+    public static bool TryRead(string path, out FileStamp stamp, out int error, bool followLinks = true)
     {
         stamp = default;
+        error = 0;
         if (!Supported)
         {
             return false;
         }
 
         int flags = followLinks ? 0 : NativeMethods.SymlinkNoFollow;
-        if (NativeMethods.statx(NativeMethods.AtCurrentDirectory, path, flags, NativeMethods.WantedMask, out NativeMethods.Statx result) != 0
-            || (result.Mask & NativeMethods.RequiredMask) != NativeMethods.RequiredMask)
+        if (NativeMethods.statx(NativeMethods.AtCurrentDirectory, path, flags, NativeMethods.WantedMask, out NativeMethods.Statx result) != 0)
+        {
+            error = Marshal.GetLastWin32Error();
+            return false;
+        }
+
+        if ((result.Mask & NativeMethods.RequiredMask) != NativeMethods.RequiredMask)
         {
             return false;
         }
@@ -80,6 +100,11 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
             result.Mode);
         return true;
     }
+
+    /// <summary>errno values (the same on every Linux architecture).</summary>
+    public const int NoSuchEntry = 2; // ENOENT
+
+    public const int PermissionDenied = 13; // EACCES
 
     private static bool Probe()
     {
@@ -130,7 +155,7 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
             [FieldOffset(140)] public uint DeviceMinor;
         }
 
-        [DllImport("libc", EntryPoint = "statx", ExactSpelling = true)]
+        [DllImport("libc", EntryPoint = "statx", ExactSpelling = true, SetLastError = true)]
         public static extern int statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out Statx result);
     }
 }

@@ -46,12 +46,13 @@ public sealed class KeyChanges
             yield return "key format changed";
         }
 
-        foreach (string path in FilesChanged) yield return "file changed: " + path;
-        foreach (string path in FilesAdded) yield return "file added: " + path;
-        foreach (string path in FilesRemoved) yield return "file removed: " + path;
-        foreach (string name in SettingsChanged) yield return "setting changed: " + name;
-        foreach (string name in SettingsAdded) yield return "setting added: " + name;
-        foreach (string name in SettingsRemoved) yield return "setting removed: " + name;
+        // Printed as they are by ContainerCacheExplain: a name must not start a line of its own.
+        foreach (string path in FilesChanged) yield return "file changed: " + Printable.Of(path);
+        foreach (string path in FilesAdded) yield return "file added: " + Printable.Of(path);
+        foreach (string path in FilesRemoved) yield return "file removed: " + Printable.Of(path);
+        foreach (string name in SettingsChanged) yield return "setting changed: " + Printable.Of(name);
+        foreach (string name in SettingsAdded) yield return "setting added: " + Printable.Of(name);
+        foreach (string name in SettingsRemoved) yield return "setting removed: " + Printable.Of(name);
     }
 
     /// <summary>No change: the earlier key file is the one this key would write.</summary>
@@ -118,7 +119,7 @@ public sealed class KeyChanges
                     : $"no input changed since {since}.";
         }
 
-        var text = new StringBuilder($"changed since {since} (key {PreviousKey} then):");
+        var text = new StringBuilder($"changed since {since} (key {Printable.Of(PreviousKey)} then):");
         if (FormatChanged)
         {
             text.Append("\n    the key's format (a ContainerCache update): every key changes once");
@@ -140,7 +141,7 @@ public sealed class KeyChanges
             return;
         }
 
-        text.Append("\n    ").Append(kind).Append(" (").Append(names.Count).Append("): ").Append(string.Join(", ", names.Take(limit)));
+        text.Append("\n    ").Append(kind).Append(" (").Append(names.Count).Append("): ").Append(string.Join(", ", names.Take(limit).Select(Printable.Of)));
         if (names.Count > limit)
         {
             text.Append(", and ").Append(names.Count - limit).Append(" more");

@@ -81,26 +81,47 @@ public static class KeyFile
 
     /// <summary>
     /// Writes the file atomically, and only when its content differs, so that its timestamp moves
-    /// only when the key's inputs do. Returns whether it wrote.
+    /// only when the key's inputs do. Returns whether it wrote. An existing file is replaced only
+    /// if it is a key file (see <see cref="WhyNotAKeyFile"/>), else CONTAINERCACHE1012.
     /// </summary>
     public static bool WriteIfChanged(string path, string content) => WriteIfChanged(path, new StringBuilder(content));
 
     /// <summary>See <see cref="WriteIfChanged(string, string)"/>.</summary>
-    public static bool WriteIfChanged(string path, StringBuilder content)
+    /// <param name="temporaryDirectory">
+    /// Where the file is written before it is renamed into place; by default beside it. For a key
+    /// file in the publish directory, a directory outside it (obj/): a build killed before the
+    /// rename must leave nothing there that the SDK would layer. Across file systems the rename is
+    /// a copy, which a kill can leave half done, but only as the key file itself: keyed by no one
+    /// (it is left out of the key) and replaced by the next publish.
+    /// </param>
+    /// <param name="name">How the messages name the file, such as the property that set its path.</param>
+    public static bool WriteIfChanged(string path, StringBuilder content, string? temporaryDirectory = null, string name = "The key file")
     {
-        string temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        string fullPath = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(fullPath);
+        string temporary = Path.Combine(
+            string.IsNullOrEmpty(temporaryDirectory) ? directory ?? "" : temporaryDirectory!,
+            Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
+            if (WhyNotAKeyFile(path) is string reason)
+            {
+                throw new ContainerCacheException(
+                    DiagnosticCodes.NotAKeyFile,
+                    $"{name} '{Printable.Of(path)}' already exists and is not a key file ({reason}), so it is not replaced. Point it at another path, or delete that file if nothing needs it.");
+            }
+
             if (HasContent(path, content))
             {
                 return false;
             }
 
-            string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(directory))
             {
                 Directory.CreateDirectory(directory);
             }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(temporary)!);
 
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
@@ -119,8 +140,55 @@ public static class KeyFile
             TryDelete(temporary);
             throw new ContainerCacheException(
                 DiagnosticCodes.KeyFileUnwritable,
-                $"The key file '{path}' cannot be written: {e.Message}",
+                $"{name} '{Printable.Of(path)}' cannot be written: {Printable.Of(e.Message)}",
                 e);
+        }
+    }
+
+    /// <summary>How every key file this package has written begins (schemas 1 and 2).</summary>
+    private static readonly byte[] Opening = Encoding.UTF8.GetBytes("{\n  \"schemaVersion\": ");
+
+    /// <summary>
+    /// Why the file at <paramref name="path"/> must not be replaced by a key file, or null: it does
+    /// not exist, or it begins as every key file does. A file shorter than that beginning counts
+    /// when it is a beginning of it, the empty file included: that is what a write cut short
+    /// leaves, and it holds nothing to lose. Only the first bytes are read, and only of a regular file.
+    /// </summary>
+    public static string? WhyNotAKeyFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return "it is a directory";
+        }
+
+        if (SmallFile.SpecialType(path) is string type)
+        {
+            return "it is " + type;
+        }
+
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            var start = new byte[Opening.Length];
+            int read = 0;
+            int count;
+            while (read < start.Length && (count = file.Read(start, read, start.Length - read)) > 0)
+            {
+                read += count;
+            }
+
+            return start.AsSpan(0, read).SequenceEqual(Opening.AsSpan(0, read))
+                ? null
+                : "it does not begin as a key file that ContainerCache writes does";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "it cannot be read: " + e.Message;
         }
     }
 

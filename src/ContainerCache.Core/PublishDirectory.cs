@@ -12,6 +12,12 @@ namespace ContainerCache;
 /// directory below it, hidden ones included, entries marked System skipped, links to directories
 /// not descended into.
 /// </summary>
+/// <remarks>
+/// The SDK opens every other entry and reads it to its end: a FIFO blocks it, a link to /dev/zero
+/// never ends, a socket fails. So where types can be read without opening (Linux), an entry that is
+/// not a regular file, a directory or a link to one is a coded error naming it, found before
+/// anything is opened (CONTAINERCACHE1010).
+/// </remarks>
 public static class PublishDirectory
 {
     /// <param name="stamp">
@@ -25,7 +31,7 @@ public static class PublishDirectory
         {
             throw new ContainerCacheException(
                 DiagnosticCodes.PublishDirectoryMissing,
-                $"The publish directory '{directory}' does not exist. Publish the project before keying it.");
+                $"The publish directory '{Printable.Of(directory)}' does not exist. Publish the project before keying it.");
         }
 
         string? excluded = excludedFile is null ? null : Path.GetFullPath(excludedFile);
@@ -48,12 +54,32 @@ public static class PublishDirectory
             var (current, prefix) = pending.Pop();
             foreach (FileSystemInfo info in ListDirectory(current))
             {
-                if ((info.Attributes & FileAttributes.System) != 0 || IsExcluded(info.FullName, excluded))
+                if (IsExcluded(info.FullName, excluded))
                 {
                     continue;
                 }
 
                 string relativePath = prefix + info.Name;
+#if NET
+                if (FileStamp.Supported)
+                {
+                    // Linux with stamps turned off: the same checks as the stamped listing, before anything is opened.
+                    Inspect(info.FullName, relativePath);
+                }
+#endif
+                if (!info.Exists)
+                {
+                    // Its attributes would read as all set, System included, and it would be left out unseen.
+                    throw new ContainerCacheException(
+                        DiagnosticCodes.FileUnreadable,
+                        $"'{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(info.FullName)}') was listed but cannot be found by its name: it was removed while it was keyed, or its name cannot be passed back to the operating system.");
+                }
+
+                if ((info.Attributes & FileAttributes.System) != 0)
+                {
+                    continue;
+                }
+
                 bool isLink = (info.Attributes & FileAttributes.ReparsePoint) != 0;
                 if (info is DirectoryInfo subdirectory)
                 {
@@ -95,34 +121,98 @@ public static class PublishDirectory
                 }
 
                 string relativePath = prefix + name;
-                if (!FileStamp.TryRead(fullPath, out FileStamp own, followLinks: false))
+                var (own, target) = Inspect(fullPath, relativePath);
+                if (own is null)
                 {
-                    // Gone since it was listed, or not statable: hashing it reports it by name.
+                    // Gone since it was listed, or not statable for another reason: hashing it reports it by name.
                     entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.File, executable: false));
                 }
-                else if (own.IsDirectory)
+                else if (own.Value.IsDirectory)
                 {
                     entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.Directory, executable: false));
                     pending.Push((fullPath, relativePath + "/"));
                 }
-                else if (!own.IsLink)
+                else if (!own.Value.IsLink)
                 {
-                    entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.File, own.IsExecutable, own.IsRegularFile ? own : null));
+                    entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.File, own.Value.IsExecutable, own));
                 }
-                else if (FileStamp.TryRead(fullPath, out FileStamp target) && target.IsDirectory)
+                else if (target?.IsDirectory == true)
                 {
                     entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.DirectoryLink, executable: false));
                 }
                 else
                 {
                     // A link to a file is layered with its target's bytes and mode; a dangling one fails when hashed.
-                    bool resolved = target.IsRegularFile;
-                    entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.FileLink, resolved && target.IsExecutable, resolved ? target : null));
+                    entries.Add(new LayerEntry(relativePath, fullPath, EntryKind.FileLink, target?.IsExecutable == true, target));
                 }
             }
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// An entry's stamp and, for a link, its target's (null where it cannot be read: gone, or a
+    /// dangling link), read without opening anything. Throws the coded error for an entry that must
+    /// not be opened, or that .NET cannot open whatever its permissions.
+    /// </summary>
+    private static (FileStamp? Own, FileStamp? Target) Inspect(string fullPath, string relativePath)
+    {
+        if (!FileStamp.TryRead(fullPath, out FileStamp own, out int error, followLinks: false))
+        {
+            if (Unstatable(fullPath, relativePath, error) is { } reason)
+            {
+                throw reason;
+            }
+
+            return (null, null);
+        }
+
+        if (own.SpecialType is string type)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.SpecialFile,
+                $"'{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is {type}. {SpecialFileAdvice}");
+        }
+
+        if (!own.IsLink)
+        {
+            return (own, null);
+        }
+
+        if (!FileStamp.TryRead(fullPath, out FileStamp target))
+        {
+            return (own, null);
+        }
+
+        if (target.SpecialType is string targetType)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.SpecialFile,
+                $"'{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is a link to '{Printable.Of(new FileInfo(fullPath).LinkTarget)}', which is {targetType}. {SpecialFileAdvice}");
+        }
+
+        return (own, target);
+    }
+
+    private const string SpecialFileAdvice =
+        "The SDK opens every file it layers and reads it to its end, which for such a file blocks, never ends or fails, so ContainerCache never opens it. Remove it from the publish directory, or replace it with a regular file.";
+
+    /// <summary>
+    /// Why an entry that was just listed cannot be stat'ed, when that is no race: a name .NET cannot
+    /// pass back to the system, or a directory without search permission. Null otherwise.
+    /// </summary>
+    internal static ContainerCacheException? Unstatable(string fullPath, string relativePath, int error)
+    {
+        if (error == FileStamp.NoSuchEntry && relativePath.IndexOf('\uFFFD') >= 0)
+        {
+            // .NET decodes names as UTF-8, with U+FFFD for bytes that are not; the name it gives back then names no file.
+            return new ContainerCacheException(
+                DiagnosticCodes.FileUnreadable,
+                $"The name of '{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is not valid UTF-8 (shown with U+FFFD in place of the bytes that are not), and .NET, the SDK's containers tooling included, cannot open a file by such a name. Rename it in UTF-8, or remove it.");
+        }
+
+        return error == FileStamp.PermissionDenied ? NotSearchable(Path.GetDirectoryName(fullPath) ?? fullPath, "'" + relativePath + "'") : null;
     }
 
     private static List<string> ListNames(string directory)
@@ -136,7 +226,7 @@ public static class PublishDirectory
         {
             throw new ContainerCacheException(
                 DiagnosticCodes.FileUnreadable,
-                $"The directory '{directory}' in the publish output cannot be read: {e.Message}",
+                $"The directory '{Printable.Of(directory)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
                 e);
         }
     }
@@ -151,12 +241,38 @@ public static class PublishDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.FileUnreadable,
-                $"The directory '{directory.FullName}' in the publish output cannot be read: {e.Message}",
-                e);
+            // Its names could be read, but not what they are: the entries are denied, not the directory.
+            throw e is UnauthorizedAccessException && NamesCanBeListed(directory.FullName)
+                ? NotSearchable(directory.FullName, "its entries")
+                : new ContainerCacheException(
+                    DiagnosticCodes.FileUnreadable,
+                    $"The directory '{Printable.Of(directory.FullName)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
+                    e);
         }
     }
+
+    private static bool NamesCanBeListed(string directory)
+    {
+        try
+        {
+            // Names only: no entry is stat'ed.
+            foreach (string _ in Directory.EnumerateFileSystemEntries(directory))
+            {
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A directory whose names can be listed but whose entries cannot be reached: read permission without execute.</summary>
+    private static ContainerCacheException NotSearchable(string directory, string what) =>
+        new(
+            DiagnosticCodes.FileUnreadable,
+            $"The directory '{Printable.Of(directory)}' in the publish output cannot be searched: it lacks execute (search) permission for this user, so {Printable.Of(what)} in it cannot be read. Give the directory execute permission (chmod +x), or remove it.");
 
     private static bool IsExcluded(string fullPath, string? excluded) =>
         excluded is not null && string.Equals(fullPath, excluded, PathComparison);

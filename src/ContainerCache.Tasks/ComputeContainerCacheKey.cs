@@ -45,6 +45,13 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     public string LastKeyFile { get; set; } = "";
 
     /// <summary>
+    /// Where the key file is written before it is renamed into place (obj/); by default the system's
+    /// temporary folder. Never beside it: a build killed before the rename would leave a file in the
+    /// publish directory, and every later image would ship it.
+    /// </summary>
+    public string TemporaryDirectory { get; set; } = "";
+
+    /// <summary>
     /// Where to keep the content hashes between publishes, so that files that cannot have changed
     /// are not read again (see <see cref="HashCache"/>); empty hashes every file every time.
     /// </summary>
@@ -93,6 +100,10 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>A fingerprint of the changes reported against the baseline.</summary>
     [Output]
     public string Changes { get; private set; } = "";
+
+    /// <summary>The baseline's path as messages print it: control characters escaped (see <see cref="Printable"/>).</summary>
+    [Output]
+    public string BaselineShown { get; private set; } = "";
 
     /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
     [Output]
@@ -144,10 +155,11 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
         StringBuilder keyFileContent = ContainerCache.KeyFile.SerializeText(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
         KeyChanges? changes = hasBaseline ? CompareWithBaseline(keyFileContent, key, baseDigest) : null;
-        bool written = ContainerCache.KeyFile.WriteIfChanged(KeyFile, keyFileContent);
+        bool written = ContainerCache.KeyFile.WriteIfChanged(
+            KeyFile, keyFileContent, TemporaryDirectory.Length > 0 ? TemporaryDirectory : Path.GetTempPath(), "ContainerCacheKeyFile");
         if (LastKeyFile.Length > 0)
         {
-            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent);
+            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent, name: "The key file's copy in obj/ (IntermediateOutputPath)");
         }
         string? cacheUnwritable = cache?.Save();
         stopwatch.Stop();
@@ -164,9 +176,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             FormatBytes(key.TotalBytes),
             cache is null ? "" : $"{cache.Hashed} read, ",
             stopwatch.ElapsedMilliseconds,
-            string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + ContainerRuntimeIdentifier,
-            baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {baseImage} at {baseDigest.Substring(0, 19)}");
-        Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", KeyFile, written ? "written" : "unchanged");
+            string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + Printable.Of(ContainerRuntimeIdentifier),
+            baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {Printable.Of(baseImage)} at {Printable.Of(baseDigest.Substring(0, 19))}");
+        Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", Printable.Of(KeyFile), written ? "written" : "unchanged");
         if (cache is not null)
         {
             Log.LogMessage(
@@ -174,10 +186,10 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 "ContainerCache: {0} files read, {1} unchanged since they were hashed (size, inode, change and modification times){2}",
                 cache.Hashed,
                 cache.Reused,
-                cache.IgnoredBecause is null ? "" : $"; the hash cache {HashCacheFile} was not used: {cache.IgnoredBecause}");
+                cache.IgnoredBecause is null ? "" : $"; the hash cache {Printable.Of(HashCacheFile)} was not used: {Printable.Of(cache.IgnoredBecause)}");
             if (cacheUnwritable is not null)
             {
-                Log.LogMessage(MessageImportance.Normal, "ContainerCache: " + cacheUnwritable);
+                Log.LogMessage(MessageImportance.Normal, "ContainerCache: " + Printable.Of(cacheUnwritable));
             }
         }
 
@@ -188,22 +200,30 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     private bool HasBaseline()
     {
         LogInput(nameof(Baseline), Baseline);
+        BaselineShown = Printable.Of(Baseline);
         if (Baseline.Length == 0)
         {
             return false;
         }
 
-        if (File.Exists(Baseline))
+        if (!File.Exists(Baseline))
         {
-            return true;
+            if (BaselineIsExplicit)
+            {
+                BaselineUnreadable(new FileNotFoundException($"Could not find file '{Baseline}'."));
+            }
+
+            return false;
         }
 
-        if (BaselineIsExplicit)
+        // Never opened unless it is a regular file: a FIFO would block the build, a device feed it forever.
+        if (SmallFile.SpecialType(Baseline) is string type)
         {
-            BaselineUnreadable(new FileNotFoundException($"Could not find file '{Baseline}'."));
+            BaselineUnreadable(new IOException($"It is {type}, not a regular file, so it is not opened."));
+            return false;
         }
 
-        return false;
+        return true;
     }
 
     private KeyChanges? CompareWithBaseline(StringBuilder keyFileContent, ContentKey key, string baseDigest)
@@ -218,7 +238,16 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 return KeyChanges.None(key.Key);
             }
 
-            baseline = ContainerCache.KeyFile.Read(File.ReadAllText(Baseline));
+            string text = SmallFile.ReadAllText(Baseline, MaxBaselineBytes) ?? throw new ContainerCacheException(
+                DiagnosticCodes.FileTooLarge,
+                $"{(BaselineIsExplicit ? "ContainerCacheBaseline" : "The last publish's key file")} '{Printable.Of(Baseline)}' is larger than {SmallFile.Describe(MaxBaselineBytes)}, the most ContainerCache reads of a key file (one of 20,000 files is a few MiB), so it is not compared.");
+            baseline = ContainerCache.KeyFile.Read(text);
+        }
+        catch (ContainerCacheException e) when (!BaselineIsExplicit)
+        {
+            // Only an explanation is lost: the key stands without it.
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: " + Printable.Of(e.Message));
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -229,6 +258,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         return KeyChanges.Compare(baseline, key, baseDigest);
     }
 
+    /// <summary>The bound on a baseline read whole (it is parsed into memory): a key file of 20,000 files is a few MiB.</summary>
+    public const int MaxBaselineBytes = 32 << 20;
+
     /// <summary>An explicit baseline must be readable (CONTAINERCACHE1008); the last publish's key file need not be.</summary>
     private void BaselineUnreadable(Exception e)
     {
@@ -236,10 +268,10 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         {
             throw new ContainerCacheException(
                 DiagnosticCodes.BaselineUnreadable,
-                $"ContainerCacheBaseline '{Baseline}' cannot be read as a key file: {e.Message}");
+                $"ContainerCacheBaseline '{Printable.Of(Baseline)}' cannot be read as a key file: {Printable.Of(e.Message)}");
         }
 
-        Log.LogMessage(MessageImportance.Normal, "ContainerCache: the last publish's key file cannot be compared with ({0}).", e.Message);
+        Log.LogMessage(MessageImportance.Normal, "ContainerCache: the last publish's key file cannot be compared with ({0}).", Printable.Of(e.Message));
     }
 
     private void Explain(KeyChanges? changes)
@@ -252,7 +284,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         string[] lines = changes.Lines().ToArray();
         ChangedInputs = lines.Select(l => (ITaskItem)new TaskItem(l)).ToArray();
-        string summary = changes.Summary(BaselineIsExplicit ? $"the baseline {Baseline}" : "the last publish");
+        string summary = changes.Summary(BaselineIsExplicit ? $"the baseline {Printable.Of(Baseline)}" : "the last publish");
         Changes = KeyChanges.Fingerprint(summary);
         if (Changes == ReportedChanges)
         {
@@ -285,7 +317,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             using RegistryClient client = CreateBaseImageClient(BaseRegistry, OutputRegistry);
             Manifest manifest = client.GetManifestAsync(BaseImageName, reference).GetAwaiter().GetResult()
                 ?? throw new RegistryException($"{BaseRegistry} has no image {BaseImageName}:{reference}");
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", image, manifest.Digest);
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", Printable.Of(image), Printable.Of(manifest.Digest));
             return manifest.Digest;
         }
         catch (RegistryException e)

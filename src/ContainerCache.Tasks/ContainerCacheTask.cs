@@ -23,7 +23,8 @@ public abstract class ContainerCacheTask : Task
         }
         catch (ContainerCacheException e)
         {
-            Log.LogError(subcategory: null, e.Code, helpKeyword: null, file: null, 0, 0, 0, 0, e.Message);
+            // Messages quote paths and the operating system's own messages, which quote them raw.
+            Log.LogError(subcategory: null, e.Code, helpKeyword: null, file: null, 0, 0, 0, 0, Printable.Of(e.Message));
         }
         catch (Exception e)
         {
@@ -37,7 +38,7 @@ public abstract class ContainerCacheTask : Task
                 0,
                 0,
                 0,
-                $"ContainerCache failed unexpectedly: {e.GetType().FullName}: {e.Message}; please report it (the stack trace is in the log at detailed verbosity).");
+                $"ContainerCache failed unexpectedly: {e.GetType().FullName}: {Printable.Of(e.Message)}; please report it (the stack trace is in the log at detailed verbosity).");
             Log.LogMessage(MessageImportance.Low, "ContainerCache: {0}", e.ToString());
         }
 
@@ -52,7 +53,7 @@ public abstract class ContainerCacheTask : Task
     protected abstract void ExecuteCore();
 
     protected void LogWarning(string code, string message) =>
-        Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, message);
+        Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, Printable.Of(message));
 
     protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
         new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use });
@@ -146,5 +147,5 @@ public abstract class ContainerCacheTask : Task
 
     /// <summary>Logs an input at low importance, like MinVer: <c>ContainerCache: [input] Name=value</c>.</summary>
     protected void LogInput(string name, string value) =>
-        Log.LogMessage(MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, value);
+        Log.LogMessage(MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, Printable.Of(value));
 }

@@ -19,6 +19,7 @@ public sealed class ReuseContainerArchive : ReuseTask
     protected override void ExecuteCore()
     {
         string path = ImageArchive.ResolvePath(ArchiveOutputPath, Repository);
+        string shown = Printable.Of(path);
         if (!CanSelectImage())
         {
             return;
@@ -26,7 +27,7 @@ public sealed class ReuseContainerArchive : ReuseTask
 
         if (!File.Exists(path))
         {
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: miss: no archive at {0} yet; writing it.", path);
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: miss: no archive at {0} yet; writing it.", shown);
             return;
         }
 
@@ -37,7 +38,7 @@ public sealed class ReuseContainerArchive : ReuseTask
         }
         catch (RegistryException e)
         {
-            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} cannot be read ({1}); writing it anew.", path, e.Message);
+            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} cannot be read ({1}); writing it anew.", shown, Printable.Of(e.Message));
             return;
         }
 
@@ -55,17 +56,17 @@ public sealed class ReuseContainerArchive : ReuseTask
         }
         catch (RegistryException e)
         {
-            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The archive {path} holds an image with key {Key}, but it could not be checked, so it is written anew: {e.Message}");
+            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The archive {shown} holds an image with key {Key}, but it could not be checked, so it is written anew: {e.Message}");
             return;
         }
 
         if (reason is not null)
         {
-            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} is out of date: {1}; writing it anew.", path, reason);
+            Log.LogMessage(MessageImportance.High, "ContainerCache: miss: the archive {0} is out of date: {1}; writing it anew.", shown, Printable.Of(reason));
             return;
         }
 
         SetHit(archived!.Image, names);
-        Log.LogMessage(MessageImportance.High, "ContainerCache: hit: the archive {0} already holds the image with key {1}; left as it is.", path, Key);
+        Log.LogMessage(MessageImportance.High, "ContainerCache: hit: the archive {0} already holds the image with key {1}; left as it is.", shown, Key);
     }
 }

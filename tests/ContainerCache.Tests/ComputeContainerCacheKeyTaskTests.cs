@@ -69,6 +69,128 @@ public sealed class ComputeContainerCacheKeyTaskTests
         Assert.AreEqual("CONTAINERCACHE1004", engine.Errors.Single().Code);
     }
 
+    [TestMethod]
+    public void NamesWithNewlines_CannotPrintALineOfTheirOwn()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Windows file names cannot hold a newline.");
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        const string forged = "\nContainerCache: hit: the archive x already holds the image with key 0; left as it is.\n";
+        dir.Write("publish/app.dll", "x");
+        var first = NewTask(dir, new FakeBuildEngine(), dir.Combine("publish"));
+        Assert.IsTrue(first.Execute());
+        string baseline = dir.Combine("baseline" + forged + ".json");
+        File.Copy(first.KeyFile, baseline);
+        dir.Write("publish/new" + forged + ".dll", "y");
+
+        var engine = new FakeBuildEngine();
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
+        task.Baseline = baseline;
+        task.BaselineIsExplicit = true;
+        Assert.IsTrue(task.Execute());
+        StringAssert.Contains(engine.Messages.Select(m => m.Message).Last(m => m!.Contains("changed since")), "files added (1): new\\nContainerCache: hit");
+        Assert.AreEqual(baseline.Replace("\n", "\\n", StringComparison.Ordinal), task.BaselineShown, "What ContainerCacheExplain prints.");
+        string item = task.ChangedInputs.Single().ItemSpec;
+        Assert.IsTrue(item.StartsWith("file added: new", StringComparison.Ordinal) && !item.Contains('\n'), item);
+
+        // The same path, missing: the coded error quotes it, escaped.
+        var missing = new FakeBuildEngine();
+        ComputeContainerCacheKey failing = NewTask(dir, missing, dir.Combine("publish"));
+        failing.Baseline = baseline + ".gone";
+        failing.BaselineIsExplicit = true;
+        Assert.IsFalse(failing.Execute());
+        StringAssert.Contains(missing.Errors.Single().Message, "baseline\\nContainerCache: hit");
+
+        string[] lines = engine.Messages.Concat(missing.Messages).Select(m => m.Message!)
+            .Concat(missing.Errors.Select(e => e.Message!))
+            .SelectMany(m => m.Split('\n', '\r', '\u0085', '\u2028', '\u2029'))
+            .ToArray();
+        Assert.IsFalse(lines.Any(l => l.TrimStart().StartsWith("ContainerCache: hit", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void BaselineThatIsAFifo_IsNeverOpened_CodedErrorWhenNamed(bool named)
+    {
+        if (!FileStamp.Supported)
+        {
+            Assert.Inconclusive("File types are read without opening only on Linux.");
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        dir.Write("publish/app.dll", "x");
+        var engine = new FakeBuildEngine();
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
+        task.Baseline = SpecialFiles.MakeFifo(dir.Combine("baseline.json"));
+        task.BaselineIsExplicit = named;
+
+        Assert.AreEqual(!named, SpecialFiles.Bounded(task.Execute));
+        if (named)
+        {
+            BuildErrorEventArgs error = engine.Errors.Single();
+            Assert.AreEqual("CONTAINERCACHE1008", error.Code);
+            StringAssert.Contains(error.Message, task.Baseline);
+            StringAssert.Contains(error.Message, "FIFO");
+        }
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void BaselineLargerThanTheBound_IsNotRead_CodedErrorWhenNamed(bool named)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("publish/app.dll", "x");
+        string baseline = dir.Write("baseline.json", "{\n  \"schemaVersion\": 2,");
+        using (var file = new FileStream(baseline, FileMode.Open))
+        {
+            file.SetLength(ComputeContainerCacheKey.MaxBaselineBytes + 1L); // sparse
+        }
+
+        var engine = new FakeBuildEngine();
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
+        task.Baseline = baseline;
+        task.BaselineIsExplicit = named;
+
+        Assert.AreEqual(!named, task.Execute());
+        if (named)
+        {
+            BuildErrorEventArgs error = engine.Errors.Single();
+            Assert.AreEqual("CONTAINERCACHE1011", error.Code);
+            StringAssert.Contains(error.Message, baseline);
+            StringAssert.Contains(error.Message, "32 MiB");
+        }
+        else
+        {
+            Assert.IsTrue(engine.Messages.Any(m => m.Message!.Contains("32 MiB")));
+        }
+    }
+
+    [TestMethod]
+    public void KeyFileAtTheAppsOwnDll_CodedErrorNamingTheProperty_DllUntouched()
+    {
+        using var dir = new TempDirectory();
+        string dll = dir.Write("publish/app.dll", "MZ not JSON");
+        var engine = new FakeBuildEngine();
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
+        task.KeyFile = dll;
+        task.LastKeyFile = dir.Combine("obj/container-cache.last.json");
+
+        Assert.IsFalse(task.Execute());
+        BuildErrorEventArgs error = engine.Errors.Single();
+        Assert.AreEqual("CONTAINERCACHE1012", error.Code);
+        StringAssert.Contains(error.Message, "ContainerCacheKeyFile");
+        StringAssert.Contains(error.Message, dll);
+        Assert.AreEqual("MZ not JSON", File.ReadAllText(dll));
+        Assert.IsFalse(File.Exists(task.LastKeyFile), "Nothing is written after the error.");
+    }
+
     private static ComputeContainerCacheKey NewTask(TempDirectory dir, FakeBuildEngine engine, string publishDirectory, string tagPrefix = "") => new()
     {
         BuildEngine = engine,

@@ -228,6 +228,7 @@ public sealed class ContentKeyTests
         var e = Assert.ThrowsExactly<ContainerCacheException>(() => KeyOf(dir.Path));
         Assert.AreEqual("CONTAINERCACHE1002", e.Code);
         StringAssert.Contains(e.Message, "dangling.dll");
+        StringAssert.Contains(e.Message, "is a link to '" + dir.Combine("gone.dll") + "', which does not exist");
     }
 
     private static void CopyDirectory(string from, string to)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ContainerCache.Tests;
@@ -49,15 +50,83 @@ public sealed class KeyFileTests
     {
         using var dir = new TempDirectory();
         string path = dir.Combine("out/container-cache.json");
-        Assert.IsTrue(KeyFile.WriteIfChanged(path, "{}\n"));
+        Assert.IsTrue(KeyFile.WriteIfChanged(path, First));
         File.SetLastWriteTimeUtc(path, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
-        Assert.IsFalse(KeyFile.WriteIfChanged(path, "{}\n"));
+        Assert.IsFalse(KeyFile.WriteIfChanged(path, First));
         Assert.AreEqual(2020, File.GetLastWriteTimeUtc(path).Year);
 
-        Assert.IsTrue(KeyFile.WriteIfChanged(path, "{ }\n"));
-        Assert.AreEqual("{ }\n", File.ReadAllText(path));
+        Assert.IsTrue(KeyFile.WriteIfChanged(path, Second));
+        Assert.AreEqual(Second, File.ReadAllText(path));
         Assert.AreEqual(1, Directory.GetFiles(dir.Combine("out")).Length, "No temporary file is left behind.");
+    }
+
+    // Key files begin as every key file this package writes does; WriteIfChanged replaces no other file.
+    private const string First = "{\n  \"schemaVersion\": 2, \"key\": \"1\" }\n";
+    private const string Second = "{\n  \"schemaVersion\": 2, \"key\": \"2\" }\n";
+
+    [TestMethod]
+    [DataRow("MZ\u0090\u0000 an app's DLL")]
+    [DataRow("{\"some\": \"other JSON\"}")]
+    [DataRow("{\n  \"schemaVersion\"x")]
+    public void WriteIfChanged_OverAFileThatIsNotAKeyFile_IsCodedError_AndLeavesItAlone(string content)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("app.dll", content);
+
+        var e = Assert.ThrowsExactly<ContainerCacheException>(() => KeyFile.WriteIfChanged(path, new StringBuilder(First), name: "ContainerCacheKeyFile"));
+        Assert.AreEqual("CONTAINERCACHE1012", e.Code);
+        StringAssert.Contains(e.Message, "ContainerCacheKeyFile");
+        StringAssert.Contains(e.Message, path);
+        Assert.AreEqual(content, File.ReadAllText(path));
+        Assert.AreEqual(1, Directory.GetFiles(dir.Path).Length);
+    }
+
+    [TestMethod]
+    [DataRow("")]
+    [DataRow("{")]
+    [DataRow("{\n  \"schemaV")]
+    [DataRow("{\n  \"schemaVersion\": 1,\n  \"key\": \"abc")]
+    public void WriteIfChanged_OverAKeyFile_OrWhatAWriteCutShortLeaves_ReplacesIt(string content)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("container-cache.json", content);
+        Assert.IsTrue(KeyFile.WriteIfChanged(path, First));
+        Assert.AreEqual(First, File.ReadAllText(path));
+    }
+
+    [TestMethod]
+    public void WriteIfChanged_OverADirectoryOrAFifo_IsCodedError_WithoutOpeningIt()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("container-cache.json"));
+        Assert.AreEqual("CONTAINERCACHE1012", Assert.ThrowsExactly<ContainerCacheException>(() => KeyFile.WriteIfChanged(dir.Combine("container-cache.json"), First)).Code);
+
+        if (!FileStamp.Supported)
+        {
+            return;
+        }
+
+        string fifo = SpecialFiles.MakeFifo(dir.Combine("fifo.json"));
+        var e = SpecialFiles.Bounded(() => Assert.ThrowsExactly<ContainerCacheException>(() => KeyFile.WriteIfChanged(fifo, First)));
+        Assert.AreEqual("CONTAINERCACHE1012", e.Code);
+        StringAssert.Contains(e.Message, "FIFO");
+    }
+
+    [TestMethod]
+    public void WriteIfChanged_WritesItsTemporaryFileInTheDirectoryItIsGiven()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("publish/container-cache.json");
+        Assert.IsTrue(KeyFile.WriteIfChanged(path, new StringBuilder(First), temporaryDirectory: dir.Combine("obj")));
+        Assert.AreEqual(First, File.ReadAllText(path));
+
+        // Where the temporary file cannot be created, the write fails there: never beside the key file.
+        string blocker = dir.Write("not-a-directory", "");
+        var e = Assert.ThrowsExactly<ContainerCacheException>(() => KeyFile.WriteIfChanged(path, new StringBuilder(Second), temporaryDirectory: blocker));
+        Assert.AreEqual("CONTAINERCACHE1005", e.Code);
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(dir.Combine("publish")));
+        Assert.AreEqual(First, File.ReadAllText(path));
     }
 
     [TestMethod]
