@@ -45,6 +45,13 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     public string LastKeyFile { get; set; } = "";
 
     /// <summary>
+    /// Where to set aside, before anything is written, the key the last publish left (the obj/ copy,
+    /// else the key file), as the baseline of this build's keys. Given to the first computation of a
+    /// build only; empty otherwise.
+    /// </summary>
+    public string PreviousKeyFile { get; set; } = "";
+
+    /// <summary>
     /// Where the key file is written before it is renamed into place (obj/); by default the system's
     /// temporary folder. Never beside it: a build killed before the rename would leave a file in the
     /// publish directory, and every later image would ship it.
@@ -122,6 +129,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
         }
 
+        SetAsideLastKey();
         bool hasBaseline = HasBaseline();
         string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
         var settings = new ImageSettings
@@ -194,6 +202,43 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         }
 
         Explain(changes);
+    }
+
+    /// <summary>
+    /// Copies the last publish's key to <see cref="PreviousKeyFile"/>, or deletes that when there is
+    /// none. Only regular files are opened: a FIFO in the key file's place would block a copy.
+    /// </summary>
+    private void SetAsideLastKey()
+    {
+        if (PreviousKeyFile.Length == 0)
+        {
+            return;
+        }
+
+        static bool IsRegularFile(string path) => path.Length > 0 && File.Exists(path) && SmallFile.SpecialType(path) is null;
+        string? last = IsRegularFile(LastKeyFile) ? LastKeyFile : IsRegularFile(KeyFile) ? KeyFile : null;
+        try
+        {
+            if (Directory.Exists(PreviousKeyFile) || (File.Exists(PreviousKeyFile) && !IsRegularFile(PreviousKeyFile)))
+            {
+                throw new IOException("something other than a file is in its place; delete it (the package keeps a file there).");
+            }
+
+            if (last is null)
+            {
+                File.Delete(PreviousKeyFile);
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(PreviousKeyFile)!);
+            File.Copy(last, PreviousKeyFile, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.KeyFileUnwritable,
+                $"The copy of the last key file '{Printable.Of(PreviousKeyFile)}' cannot be written: {Printable.Of(e.Message)}");
+        }
     }
 
     /// <summary>Whether there is a baseline to explain the key against; a named one must exist.</summary>

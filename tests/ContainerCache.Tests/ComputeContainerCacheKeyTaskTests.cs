@@ -141,6 +141,42 @@ public sealed class ComputeContainerCacheKeyTaskTests
     }
 
     [TestMethod]
+    public void SettingAsideTheLastKey_OpensNoFifo_AndKeepsTheLastKeyAsTheBaseline()
+    {
+        if (!FileStamp.Supported)
+        {
+            Assert.Inconclusive("File types are read without opening only on Linux.");
+            return;
+        }
+
+        using var dir = new TempDirectory();
+        dir.Write("publish/app.dll", "x");
+        var first = NewTask(dir, new FakeBuildEngine(), dir.Combine("publish"));
+        first.LastKeyFile = dir.Combine("obj/last.json");
+        Assert.IsTrue(first.Execute());
+
+        // The obj/ copy is the last key: set aside as the baseline, unchanged.
+        var engine = new FakeBuildEngine();
+        var second = NewTask(dir, engine, dir.Combine("publish"));
+        second.LastKeyFile = first.LastKeyFile;
+        second.PreviousKeyFile = second.Baseline = dir.Combine("obj/previous.json");
+        Assert.IsTrue(second.Execute());
+        Assert.AreEqual(File.ReadAllText(first.KeyFile), File.ReadAllText(second.PreviousKeyFile));
+
+        // A FIFO in the key file's place, and no obj/ copy: nothing opens it, a coded error names it.
+        File.Delete(first.KeyFile);
+        File.Delete(first.LastKeyFile);
+        SpecialFiles.MakeFifo(first.KeyFile);
+        var fifo = new FakeBuildEngine();
+        var third = NewTask(dir, fifo, dir.Combine("publish"));
+        third.LastKeyFile = first.LastKeyFile;
+        third.PreviousKeyFile = third.Baseline = second.PreviousKeyFile;
+        Assert.IsFalse(SpecialFiles.Bounded(third.Execute));
+        Assert.AreEqual("CONTAINERCACHE1012", fifo.Errors.Single().Code);
+        Assert.IsFalse(File.Exists(third.PreviousKeyFile), "No last key: no baseline.");
+    }
+
+    [TestMethod]
     [DataRow(true)]
     [DataRow(false)]
     public void BaselineLargerThanTheBound_IsNotRead_CodedErrorWhenNamed(bool named)
