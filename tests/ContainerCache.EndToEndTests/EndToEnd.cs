@@ -32,9 +32,11 @@ public static class EndToEnd
         Feed = Path.Combine(WorkDirectory, "feed");
         Packages = Path.Combine(WorkDirectory, "packages");
 
+        // Packed from outside the repository, into a relative output folder, as a user may run it:
+        // a package path that depended on the current directory failed here (NU5129, issue 11).
         CommandResult pack = await Dotnet.RunAsync(
-            RepositoryRoot,
-            ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Feed, "-nodeReuse:false"]);
+            WorkDirectory,
+            ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Path.GetRelativePath(WorkDirectory, Feed), "-nodeReuse:false"]);
         Assert.AreEqual(0, pack.ExitCode, "dotnet pack failed:\n" + pack.Output);
 
         File.WriteAllText(Path.Combine(WorkDirectory, "nuget.config"), $"""
