@@ -104,6 +104,12 @@ public static class KeyFile
             Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
+            if (Directory.Exists(path))
+            {
+                // Nothing a key file could be mistaken for; it just cannot be written there.
+                throw new IOException("a directory is in its place; delete it (ContainerCache keeps a file there).");
+            }
+
             if (WhyNotAKeyFile(path) is string reason)
             {
                 throw new ContainerCacheException(

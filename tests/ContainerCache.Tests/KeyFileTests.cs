@@ -100,7 +100,9 @@ public sealed class KeyFileTests
     {
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.Combine("container-cache.json"));
-        Assert.AreEqual("CONTAINERCACHE1012", Assert.ThrowsExactly<ContainerCacheException>(() => KeyFile.WriteIfChanged(dir.Combine("container-cache.json"), First)).Code);
+        ContainerCacheException directory = Assert.ThrowsExactly<ContainerCacheException>(() => KeyFile.WriteIfChanged(dir.Combine("container-cache.json"), First));
+        Assert.AreEqual("CONTAINERCACHE1005", directory.Code, "Cannot be written there.");
+        StringAssert.Contains(directory.Message, "a directory is in its place");
 
         if (!FileStamp.Supported)
         {
