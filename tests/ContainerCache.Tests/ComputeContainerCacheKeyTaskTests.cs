@@ -13,7 +13,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     {
         using var dir = new TempDirectory();
         dir.Write("app.dll", "x");
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, "cache-");
         task.EnvironmentVariables = [new TaskItem("SECRET", new Dictionary<string, string> { ["Value"] = "hunter2" })];
 
@@ -29,7 +29,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     public void MissingPublishDirectory_OneCodedError_NoKeyFile()
     {
         using var dir = new TempDirectory();
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
 
         Assert.IsFalse(task.Execute());
@@ -48,7 +48,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     public void InvalidTagPrefix_CodedErrorNamingTheProperty(string prefix)
     {
         using var dir = new TempDirectory();
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, prefix);
 
         Assert.IsFalse(task.Execute());
@@ -62,7 +62,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     public void TagPrefixTooLong_CodedError()
     {
         using var dir = new TempDirectory();
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, new string('a', 97));
 
         Assert.IsFalse(task.Execute());
@@ -81,13 +81,13 @@ public sealed class ComputeContainerCacheKeyTaskTests
         using var dir = new TempDirectory();
         const string forged = "\nContainerCache: hit: the archive x already holds the image with key 0; left as it is.\n";
         dir.Write("publish/app.dll", "x");
-        var first = NewTask(dir, new FakeBuildEngine(), dir.Combine("publish"));
+        var first = NewTask(dir, new RecordingBuildEngine { WarningsFail = true }, dir.Combine("publish"));
         Assert.IsTrue(first.Execute());
         string baseline = dir.Combine("baseline" + forged + ".json");
         File.Copy(first.KeyFile, baseline);
         dir.Write("publish/new" + forged + ".dll", "y");
 
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
         task.Baseline = baseline;
         task.BaselineIsExplicit = true;
@@ -98,7 +98,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
         Assert.IsTrue(item.StartsWith("file added: new", StringComparison.Ordinal) && !item.Contains('\n'), item);
 
         // The same path, missing: the coded error quotes it, escaped.
-        var missing = new FakeBuildEngine();
+        var missing = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey failing = NewTask(dir, missing, dir.Combine("publish"));
         failing.Baseline = baseline + ".gone";
         failing.BaselineIsExplicit = true;
@@ -125,7 +125,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
 
         using var dir = new TempDirectory();
         dir.Write("publish/app.dll", "x");
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
         task.Baseline = SpecialFiles.MakeFifo(dir.Combine("baseline.json"));
         task.BaselineIsExplicit = named;
@@ -151,12 +151,12 @@ public sealed class ComputeContainerCacheKeyTaskTests
 
         using var dir = new TempDirectory();
         dir.Write("publish/app.dll", "x");
-        var first = NewTask(dir, new FakeBuildEngine(), dir.Combine("publish"));
+        var first = NewTask(dir, new RecordingBuildEngine { WarningsFail = true }, dir.Combine("publish"));
         first.LastKeyFile = dir.Combine("obj/last.json");
         Assert.IsTrue(first.Execute());
 
         // The obj/ copy is the last key: set aside as the baseline, unchanged.
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         var second = NewTask(dir, engine, dir.Combine("publish"));
         second.LastKeyFile = first.LastKeyFile;
         second.PreviousKeyFile = second.Baseline = dir.Combine("obj/previous.json");
@@ -167,7 +167,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
         File.Delete(first.KeyFile);
         File.Delete(first.LastKeyFile);
         SpecialFiles.MakeFifo(first.KeyFile);
-        var fifo = new FakeBuildEngine();
+        var fifo = new RecordingBuildEngine { WarningsFail = true };
         var third = NewTask(dir, fifo, dir.Combine("publish"));
         third.LastKeyFile = first.LastKeyFile;
         third.PreviousKeyFile = third.Baseline = second.PreviousKeyFile;
@@ -189,7 +189,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
             file.SetLength(ComputeContainerCacheKey.MaxBaselineBytes + 1L); // sparse
         }
 
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
         task.Baseline = baseline;
         task.BaselineIsExplicit = named;
@@ -213,7 +213,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     {
         using var dir = new TempDirectory();
         string dll = dir.Write("publish/app.dll", "MZ not JSON");
-        var engine = new FakeBuildEngine();
+        var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Combine("publish"));
         task.KeyFile = dll;
         task.LastKeyFile = dir.Combine("obj/container-cache.last.json");
@@ -227,26 +227,11 @@ public sealed class ComputeContainerCacheKeyTaskTests
         Assert.IsFalse(File.Exists(task.LastKeyFile), "Nothing is written after the error.");
     }
 
-    private static ComputeContainerCacheKey NewTask(TempDirectory dir, FakeBuildEngine engine, string publishDirectory, string tagPrefix = "") => new()
+    private static ComputeContainerCacheKey NewTask(TempDirectory dir, RecordingBuildEngine engine, string publishDirectory, string tagPrefix = "") => new()
     {
         BuildEngine = engine,
         PublishDirectory = publishDirectory,
         KeyFile = dir.Combine("container-cache.json"),
         TagPrefix = tagPrefix,
     };
-
-    private sealed class FakeBuildEngine : IBuildEngine
-    {
-        public List<BuildErrorEventArgs> Errors { get; } = [];
-        public List<BuildMessageEventArgs> Messages { get; } = [];
-        public bool ContinueOnError => false;
-        public int LineNumberOfTaskNode => 0;
-        public int ColumnNumberOfTaskNode => 0;
-        public string ProjectFileOfTaskNode => "test.proj";
-        public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
-        public void LogWarningEvent(BuildWarningEventArgs e) => throw new AssertFailedException("Unexpected warning: " + e.Message);
-        public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
-        public void LogCustomEvent(CustomBuildEventArgs e) { }
-        public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
-    }
 }

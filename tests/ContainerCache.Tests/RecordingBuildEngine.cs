@@ -14,7 +14,19 @@ public sealed class RecordingBuildEngine : IBuildEngine
     public int ColumnNumberOfTaskNode => 0;
     public string ProjectFileOfTaskNode => "test.proj";
     public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
-    public void LogWarningEvent(BuildWarningEventArgs e) => Warnings.Add(e);
+    /// <summary>Fail the test at the first warning, for tests of paths that must warn of nothing.</summary>
+    public bool WarningsFail { get; init; }
+
+    public void LogWarningEvent(BuildWarningEventArgs e)
+    {
+        if (WarningsFail)
+        {
+            throw new AssertFailedException("Unexpected warning: " + e.Message);
+        }
+
+        Warnings.Add(e);
+    }
+
     public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
     public void LogCustomEvent(CustomBuildEventArgs e) { }
     public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
