@@ -29,4 +29,27 @@ public static class Git
         await RunAsync(directory, "add", "-A");
         await RunAsync(directory, "commit", "-q", "-m", "initial");
     }
+
+    /// <summary>A clone of the repository at <paramref name="source"/>, as a CI job checks it out.</summary>
+    public static async Task CloneAsync(string source, string directory)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+        await RunAsync(Path.GetDirectoryName(directory)!, "clone", "-q", source, directory);
+    }
+
+    /// <summary>HEAD of the repository at <paramref name="source"/> without .git, as a tarball or a container build context holds it.</summary>
+    public static async Task ArchiveAsync(string source, string directory)
+    {
+        string tar = Path.Combine(Path.GetTempPath(), "cc-archive-" + Guid.NewGuid().ToString("N") + ".tar");
+        try
+        {
+            await RunAsync(source, "archive", "--format=tar", "-o", tar, "HEAD");
+            Directory.CreateDirectory(directory);
+            System.Formats.Tar.TarFile.ExtractToDirectory(tar, directory, overwriteFiles: false);
+        }
+        finally
+        {
+            File.Delete(tar);
+        }
+    }
 }

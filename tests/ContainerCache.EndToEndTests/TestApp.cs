@@ -127,6 +127,9 @@ public sealed class TestApp
         return new TestApp(directory, Repository);
     }
 
+    /// <summary>The same app in another folder, whose files something else put there (a git clone, an archive).</summary>
+    public TestApp At(string directory) => new TestApp(directory, Repository);
+
     /// <summary>Deletes bin/ and obj/: the next publish is a clean build.</summary>
     public void DeleteBuildOutput()
     {
