@@ -44,6 +44,27 @@ public sealed class StaleFilesTests
         CollectionAssert.AreEquivalent(cleanFiles, Files(app));
     }
 
+    [TestMethod]
+    public async Task ConsoleAndWebAppsRepublished_NoWarning()
+    {
+        // Every file of a republish is the publish's own, even those it leaves untouched, and
+        // web.config, which the SDK writes after Publish.
+        TestApp console = TestApp.Create("StaleConsole");
+        TestApp web = TestApp.Create("StaleWeb", program: "var app = Microsoft.AspNetCore.Builder.WebApplication.Create(args);\napp.Run();\n");
+        string project = Path.Combine(web.Directory, "StaleWeb.csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("Sdk=\"Microsoft.NET.Sdk\"", "Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal));
+        web.WriteFile("wwwroot/site.css", "body { color: teal; }\n");
+        foreach (TestApp app in new[] { console, web })
+        {
+            await app.PublishAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            CommandResult again = await app.PublishAsync();
+            Assert.IsFalse(again.Output.Contains("CONTAINERCACHE2004"), "Nothing is stale in a republish:\n" + again.Output);
+        }
+
+        Assert.IsTrue(File.Exists(Path.Combine(web.PublishDirectory(), "web.config")));
+    }
+
     /// <summary>Every file in the publish directory, '/'-separated, but the key file.</summary>
     private static string[] Files(TestApp app) =>
         Directory.GetFiles(app.PublishDirectory(), "*", SearchOption.AllDirectories)
