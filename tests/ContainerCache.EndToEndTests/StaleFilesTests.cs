@@ -65,6 +65,20 @@ public sealed class StaleFilesTests
         Assert.IsTrue(File.Exists(Path.Combine(web.PublishDirectory(), "web.config")));
     }
 
+    [TestMethod]
+    public async Task ContainerPublish_KeysTwice_WarnsOnce()
+    {
+        TestApp app = TestApp.Create("StaleContainer");
+        await app.PublishAsync();
+        File.WriteAllText(Path.Combine(app.PublishDirectory(), "dropped-in.txt"), "left behind");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        // No summary: each warning is printed once, where it is logged.
+        CommandResult result = await app.PublishContainerAsync("-clp:NoSummary");
+        Assert.AreEqual(1, Regex.Matches(result.Output, "warning CONTAINERCACHE2004").Count, result.Output);
+        StringAssert.Contains(result.Output, "dropped-in.txt. It ships in the image");
+    }
+
     /// <summary>Every file in the publish directory, '/'-separated, but the key file.</summary>
     private static string[] Files(TestApp app) =>
         Directory.GetFiles(app.PublishDirectory(), "*", SearchOption.AllDirectories)
