@@ -239,7 +239,12 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         IReadOnlyList<LayerEntry> entries = ContainerCache.PublishDirectory.Enumerate(PublishDirectory, excludedFile: KeyFile);
         IReadOnlyList<LayerEntry> stale = StaleFiles.Find(entries, PublishDirectory, ProducedFiles.Select(f => f.ItemSpec), new DateTime(ticks, DateTimeKind.Utc));
-        Log.LogMessage(MessageImportance.Low, "ContainerCache: {0} files produced by this publish, {1} files in the publish directory not", ProducedFiles.Length, stale.Count);
+        Log.LogMessage(
+            MessageImportance.Low,
+            "ContainerCache: {0} of the {1} files in the publish directory not produced by this publish ({2} destinations and files written given)",
+            stale.Count,
+            entries.Count(e => e.HasContent),
+            ProducedFiles.Length);
         if (stale.Count == 0)
         {
             return;
