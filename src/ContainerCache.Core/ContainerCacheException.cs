@@ -35,4 +35,7 @@ public static class DiagnosticCodes
     public const string LabelsDisabled = "CONTAINERCACHE2001";
     public const string BaseImageUnresolved = "CONTAINERCACHE2002";
     public const string CacheLookupFailed = "CONTAINERCACHE2003";
+
+    /// <summary>Files in the publish directory that this publish did not produce: they ship in the image.</summary>
+    public const string StaleFiles = "CONTAINERCACHE2004";
 }

@@ -67,6 +67,22 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>The <see cref="Changes"/> an earlier computation in this build already reported, so as not to repeat it.</summary>
     public string ReportedChanges { get; set; } = "";
 
+    /// <summary>
+    /// Look for files in the publish directory that this publish did not produce (see
+    /// <see cref="StaleFiles"/>): true only in the first computation after a publish, so that a
+    /// container publish, which keys twice, warns once.
+    /// </summary>
+    public bool FindStaleFiles { get; set; }
+
+    /// <summary>The files this publish produced: its items' destinations and the files the build wrote.</summary>
+    public ITaskItem[] ProducedFiles { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>When the build started, in UTC ticks: a file written since then is this build's.</summary>
+    public string BuildStarted { get; set; } = "";
+
+    /// <summary>Delete the stale files before the key is computed (ContainerCachePruneStaleFiles), instead of warning.</summary>
+    public bool PruneStaleFiles { get; set; }
+
     public string BaseRegistry { get; set; } = "";
     public string BaseImageName { get; set; } = "";
     public string BaseImageTag { get; set; } = "";
@@ -127,6 +143,11 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             throw new ContainerCacheException(
                 DiagnosticCodes.InvalidTag,
                 $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
+        }
+
+        if (FindStaleFiles)
+        {
+            HandleStaleFiles();
         }
 
         SetAsideLastKey();
@@ -203,6 +224,61 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         Explain(changes);
     }
+
+    /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them.</summary>
+    private void HandleStaleFiles()
+    {
+        LogInput(nameof(BuildStarted), BuildStarted);
+        LogInput(nameof(PruneStaleFiles), PruneStaleFiles ? "true" : "false");
+        if (!long.TryParse(BuildStarted, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) || ticks <= 0 || ticks > DateTime.MaxValue.Ticks)
+        {
+            // Without it, a file a target of this build wrote could be called stale.
+            Log.LogMessage(MessageImportance.Low, "ContainerCache: the build's start is not known, so stale files are not looked for.");
+            return;
+        }
+
+        IReadOnlyList<LayerEntry> entries = ContainerCache.PublishDirectory.Enumerate(PublishDirectory, excludedFile: KeyFile);
+        IReadOnlyList<LayerEntry> stale = StaleFiles.Find(entries, PublishDirectory, ProducedFiles.Select(f => f.ItemSpec), new DateTime(ticks, DateTimeKind.Utc));
+        Log.LogMessage(
+            MessageImportance.Low,
+            "ContainerCache: {0} of the {1} files in the publish directory not produced by this publish ({2} destinations and files written given)",
+            stale.Count,
+            entries.Count(e => e.HasContent),
+            ProducedFiles.Length);
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        if (!PruneStaleFiles)
+        {
+            LogWarning(
+                DiagnosticCodes.StaleFiles,
+                $"{Count(stale.Count)} in the publish directory {(stale.Count == 1 ? "was" : "were")} not produced by this publish (an earlier publish left {(stale.Count == 1 ? "it" : "them")}, or {(stale.Count == 1 ? "it was" : "they were")} put there from outside): {Names(stale.Select(e => e.RelativePath).ToList())}. {(stale.Count == 1 ? "It ships" : "They ship")} in the image; set ContainerCachePruneStaleFiles=true to delete them before the key is computed, or publish into a clean directory.");
+            return;
+        }
+
+        var (deleted, failed) = StaleFiles.Prune(PublishDirectory, stale);
+        if (deleted.Count > 0)
+        {
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: deleted {0} an earlier publish left: {1}", Count(deleted.Count), Printable.Of(string.Join(", ", deleted)));
+        }
+
+        if (failed.Count > 0)
+        {
+            LogWarning(
+                DiagnosticCodes.StaleFiles,
+                $"{Count(failed.Count)} in the publish directory not produced by this publish could not be deleted, and {(failed.Count == 1 ? "ships" : "ship")} in the image: {string.Join("; ", failed.Take(NamesShown).Select(f => $"'{f.Key}': {f.Value}"))}{(failed.Count > NamesShown ? $"; and {failed.Count - NamesShown} more" : "")}. Delete them, or publish into a clean directory.");
+        }
+    }
+
+    /// <summary>How many stale files the warning names; the count says how many there are.</summary>
+    public const int NamesShown = 5;
+
+    private static string Count(int files) => files == 1 ? "1 file" : files.ToString(CultureInfo.InvariantCulture) + " files";
+
+    private static string Names(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : "");
 
     /// <summary>
     /// Copies the last publish's key to <see cref="PreviousKeyFile"/>, or deletes that when there is

@@ -1,3 +1,5 @@
+using ContainerCache.TestRegistry;
+
 namespace ContainerCache.EndToEndTests;
 
 /// <summary>
@@ -120,9 +122,13 @@ public sealed class KeyChangesTests
     public async Task FilePutIntoThePublishDirectoryFromOutsideTheBuild_ChangesTheKey()
     {
         File.WriteAllText(Path.Combine(_app.PublishDirectory(), "dropped-in.txt"), "the SDK layers this too");
-        await _app.PublishAsync();
+        // Written before the build starts, by more than the 2 s tolerance: a file written during the build is the build's.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        CommandResult result = await _app.PublishAsync();
         Assert.AreNotEqual(_baseline, _app.KeyFileKey());
         StringAssert.Contains(File.ReadAllText(Path.Combine(_app.PublishDirectory(), "container-cache.json")), "\"dropped-in.txt\"");
+        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2004: 1 file in the publish directory was not produced by this publish", result.Output);
+        StringAssert.Contains(result.Output, "it was put there from outside): dropped-in.txt. It ships in the image", result.Output);
     }
 
     [TestMethod]
@@ -134,7 +140,8 @@ public sealed class KeyChangesTests
               <WriteLinesToFile File="$(PublishDir)NOTICE.txt" Lines="notice v2" Overwrite="true" />
             </Target>
             """);
-        await _app.PublishAsync();
+        CommandResult result = await _app.PublishAsync();
+        Assert.IsFalse(result.Output.Contains("CONTAINERCACHE2004"), "A file this build wrote is not stale:\n" + result.Output);
         Assert.AreNotEqual(_baseline, _app.KeyFileKey());
         StringAssert.Contains(File.ReadAllText(Path.Combine(_app.PublishDirectory(), "container-cache.json")), "\"NOTICE.txt\"");
     }

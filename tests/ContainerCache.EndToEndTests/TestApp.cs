@@ -22,14 +22,15 @@ public sealed class TestApp
     public string ProgramFile => Path.Combine(Directory, "Program.cs");
 
     /// <param name="parentDirectory">Where to put the app's folder; by default a new folder of its own.</param>
-    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");", string items = "", string? parentDirectory = null)
+    /// <param name="sdk">The project's SDK, such as Microsoft.NET.Sdk.BlazorWebAssembly.</param>
+    public static TestApp Create(string name, string properties = "", string program = "System.Console.WriteLine(\"Hello\");", string items = "", string? parentDirectory = null, string sdk = "Microsoft.NET.Sdk")
     {
         string repository = name.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
         string directory = parentDirectory is null ? Path.Combine(EndToEnd.WorkDirectory, "apps", repository) : Path.Combine(parentDirectory, name);
         System.IO.Directory.CreateDirectory(directory);
         File.Copy(Path.Combine(EndToEnd.WorkDirectory, "nuget.config"), Path.Combine(directory, "nuget.config"));
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
@@ -45,6 +46,28 @@ public sealed class TestApp
             """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
         return new TestApp(directory, repository);
+    }
+
+    /// <summary>
+    /// A standalone Blazor WebAssembly app, as small as the SDK builds: one component, App.razor,
+    /// whose edits change the names of the fingerprinted files in wwwroot/_framework.
+    /// </summary>
+    public static TestApp CreateBlazorWebAssembly(string name, string properties = "")
+    {
+        TestApp app = Create(
+            name,
+            properties,
+            program: $$"""
+                using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+                var builder = WebAssemblyHostBuilder.CreateDefault(args);
+                builder.RootComponents.Add<{{name}}.App>("#app");
+                await builder.Build().RunAsync();
+                """,
+            items: """<PackageReference Include="Microsoft.AspNetCore.Components.WebAssembly" Version="10.0.12" />""",
+            sdk: "Microsoft.NET.Sdk.BlazorWebAssembly");
+        app.WriteFile("App.razor", "<h1>Hello</h1>\n");
+        app.WriteFile("wwwroot/index.html", """<!DOCTYPE html><html><body><div id="app"></div><script src="_framework/blazor.webassembly.js"></script></body></html>""");
+        return app;
     }
 
     /// <summary><c>dotnet publish -t:PublishContainer</c> to the test registry.</summary>
