@@ -159,14 +159,10 @@ public static class KeyFile
     /// not exist, or it begins as every key file does. A file shorter than that beginning counts
     /// when it is a beginning of it, the empty file included: that is what a write cut short
     /// leaves, and it holds nothing to lose. Only the first bytes are read, and only of a regular file.
+    /// A directory is the caller's to refuse (<see cref="WriteIfChanged(string, StringBuilder, string?, string)"/>: it cannot be written there).
     /// </summary>
-    public static string? WhyNotAKeyFile(string path)
+    private static string? WhyNotAKeyFile(string path)
     {
-        if (Directory.Exists(path))
-        {
-            return "it is a directory";
-        }
-
         if (SmallFile.SpecialType(path) is string type)
         {
             return "it is " + type;
