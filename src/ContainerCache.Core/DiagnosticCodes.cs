@@ -62,7 +62,7 @@ public static class DiagnosticCodes
         Error(PackageDisabled, "the package is off, so there is no key to explain or verify"),
         Warning(LabelsDisabled, "the image will not carry the key label"),
         Warning(BaseImageUnresolved, "the base image could not be resolved to a digest"),
-        Warning(CacheLookupFailed, "the registry could not be asked for the image of this key"),
+        Warning(CacheLookupFailed, "the image stored for this key could not be looked up or checked"),
         Warning(StaleFiles, "files an earlier publish left in the publish directory ship in the image"),
     ];
 
