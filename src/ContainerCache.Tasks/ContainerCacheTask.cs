@@ -23,22 +23,14 @@ public abstract class ContainerCacheTask : Task
         }
         catch (ContainerCacheException e)
         {
-            // Messages quote paths and the operating system's own messages, which quote them raw.
-            Log.LogError(subcategory: null, e.Code, helpKeyword: null, file: null, 0, 0, 0, 0, Printable.Of(e.Message));
+            LogError(e.Code, e.Message);
         }
         catch (Exception e)
         {
             // A bug of ours, not bad input: say so, with a code, and keep the stack trace for the report.
-            Log.LogError(
-                subcategory: null,
+            LogError(
                 DiagnosticCodes.UnexpectedFailure,
-                helpKeyword: null,
-                file: null,
-                0,
-                0,
-                0,
-                0,
-                $"ContainerCache failed unexpectedly: {e.GetType().FullName}: {Printable.Of(e.Message)}; please report it (the stack trace is in the log at detailed verbosity).");
+                $"ContainerCache failed unexpectedly: {e.GetType().FullName}: {e.Message}; please report it (the stack trace is in the log at detailed verbosity).");
             Log.LogMessage(MessageImportance.Low, "ContainerCache: {0}", e.ToString());
         }
 
@@ -52,8 +44,16 @@ public abstract class ContainerCacheTask : Task
 
     protected abstract void ExecuteCore();
 
+    /// <summary>A warning, with its code's doc page as the help link (see <see cref="DiagnosticCodes"/>).</summary>
     protected void LogWarning(string code, string message) =>
-        Log.LogWarning(subcategory: null, code, helpKeyword: null, file: null, 0, 0, 0, 0, Printable.Of(message));
+        Log.LogWarning(subcategory: null, code, helpKeyword: null, DiagnosticCodes.HelpLink(code), file: null, 0, 0, 0, 0, Printable.Of(message));
+
+    /// <summary>
+    /// An error, with its code's doc page as the help link. Messages quote paths and the operating
+    /// system's own messages, which quote them raw: they are made printable here, once.
+    /// </summary>
+    private void LogError(string code, string message) =>
+        Log.LogError(subcategory: null, code, helpKeyword: null, DiagnosticCodes.HelpLink(code), file: null, 0, 0, 0, 0, Printable.Of(message));
 
     protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
         new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use });

@@ -24,8 +24,12 @@ public sealed class BadInputTests
         AssertCodedError(await app.TryPublishAsync("-p:ContainerCacheMissTags=a'b"), "CONTAINERCACHE1004", "ContainerCacheMissTags holds 'a'b'");
         AssertCodedError(await app.TryPublishAsync("-p:ContainerCacheRegistryTimeout=NaN"), "CONTAINERCACHE1003", "ContainerCacheRegistryTimeout is 'NaN'");
 
-        // MSBuild compares conditions without case: True is true.
-        CommandResult result = await app.PublishAsync("-p:ContainerCacheEnabled=True");
+        // The doc page goes with the error, from the targets and from a task alike: the terminal logger makes the code a link to it.
+        AssertHelpLink(await app.TryPublishAsync("-tl:on", "-p:ContainerCacheEnabled=abc"), "CONTAINERCACHE1003");
+        AssertHelpLink(await app.TryPublishAsync("-tl:on", "-p:ContainerCacheRegistryTimeout=NaN"), "CONTAINERCACHE1003");
+
+        // MSBuild compares conditions without case, and reads yes and on as true, as it does for every boolean.
+        CommandResult result = await app.PublishAsync("-p:ContainerCacheEnabled=True", "-p:ContainerCacheIncremental=yes");
         Assert.AreNotEqual(written, File.ReadAllText(keyFile), "The changed app is keyed.\n" + result.Output);
     }
 
@@ -64,6 +68,14 @@ public sealed class BadInputTests
         Directory.CreateDirectory(hashes);
         CommandResult result = await app.PublishAsync("-v:d");
         StringAssert.Contains(result.Output, "was not used: it is not a regular file", "The package's own cache: every file is read instead.");
+    }
+
+    /// <summary>The terminal logger writes a code with a help link as an OSC 8 hyperlink to it.</summary>
+    private static void AssertHelpLink(CommandResult result, string code)
+    {
+        Assert.AreNotEqual(0, result.ExitCode, result.Output);
+        string link = $"https://github.com/containercache/containercache/blob/main/docs/diagnostics/{code}.md";
+        StringAssert.Contains(result.Output, $"\u001b]8;;{link}\u001b\\{code}\u001b]8;;\u001b\\", result.Output);
     }
 
     private static void AssertCodedError(CommandResult result, string code, string mention)

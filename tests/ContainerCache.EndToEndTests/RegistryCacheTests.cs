@@ -241,8 +241,8 @@ public sealed class RegistryCacheTests
 
         CommandResult disabled = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheEnabled=false", "-p:ContainerCacheVerifyImage=" + image);
         Assert.AreNotEqual(0, disabled.ExitCode);
-        StringAssert.Contains(disabled.Output, "error CONTAINERCACHE1003");
-        StringAssert.Contains(disabled.Output, "ContainerCacheEnabled");
+        StringAssert.Contains(disabled.Output, "error CONTAINERCACHE1014");
+        StringAssert.Contains(disabled.Output, "ContainerCacheEnabled is 'false', so there is no key to explain or verify");
     }
 
     private static int Uploads(TestApp app) =>

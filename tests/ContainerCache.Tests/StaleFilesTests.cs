@@ -159,6 +159,7 @@ public sealed class StaleFilesTests
         Assert.IsTrue(task.Execute());
         BuildWarningEventArgs warning = engine.Warnings.Single();
         Assert.AreEqual("CONTAINERCACHE2004", warning.Code);
+        Assert.AreEqual(DiagnosticCodes.HelpLinkBase + "CONTAINERCACHE2004.md", warning.HelpLink, "The doc page goes with the warning.");
         StringAssert.Contains(warning.Message, "7 files in the publish directory were not produced by this publish");
         StringAssert.Contains(warning.Message, "wwwroot/_framework/old1.wasm, wwwroot/_framework/old2.wasm, wwwroot/_framework/old3.wasm, wwwroot/_framework/old4.wasm, wwwroot/_framework/old5.wasm and 2 more");
         StringAssert.Contains(warning.Message, "They ship in the image; set ContainerCachePruneStaleFiles=true to delete them before the key is computed, or publish into a clean directory.");

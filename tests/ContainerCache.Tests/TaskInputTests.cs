@@ -95,6 +95,7 @@ public sealed class TaskInputTests
 
         BuildErrorEventArgs error = engine.Errors.Single();
         Assert.AreEqual("CONTAINERCACHE1013", error.Code);
+        Assert.AreEqual("https://github.com/containercache/containercache/blob/main/docs/diagnostics/CONTAINERCACHE1013.md", error.HelpLink, "The doc page goes with the error.");
         StringAssert.Contains(error.Message, "ContainerCache failed unexpectedly: System.InvalidOperationException: a bug");
         StringAssert.Contains(error.Message, "please report it");
         Assert.IsFalse(error.Message!.Contains("   at "));
@@ -128,6 +129,7 @@ public sealed class TaskInputTests
         Assert.IsFalse(task.Execute(), "Checked in every publish, not only when a registry is asked.");
         BuildErrorEventArgs error = engine.Errors.Single();
         Assert.AreEqual("CONTAINERCACHE1003", error.Code);
+        Assert.AreEqual(DiagnosticCodes.HelpLinkBase + "CONTAINERCACHE1003.md", error.HelpLink);
         StringAssert.Contains(error.Message, $"ContainerCacheRegistryTimeout is '{timeout}'");
     }
 
