@@ -1,6 +1,10 @@
 using ContainerCache.TestRegistry;
 
-[assembly: DoNotParallelize]
+// Test classes run in parallel, one worker per core: each test publishes its own app, in its own
+// folder, to its own repository (base images are pushed under tags of their own), and what
+// AssemblyInitialize sets up is only read after it. Tests of one class run one after another:
+// KeyChangesTests edits and republishes one app for every case.
+[assembly: Parallelize(Workers = 0, Scope = ExecutionScope.ClassLevel)]
 
 namespace ContainerCache.EndToEndTests;
 
