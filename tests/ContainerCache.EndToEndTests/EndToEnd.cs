@@ -116,3 +116,24 @@ public static class Dotnet
                 ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = EndToEnd.Registry is null ? "" : "127.0.0.1:" + EndToEnd.Registry.Port,
             });
 }
+
+/// <summary>
+/// For the rules that tell files by their change time, which nothing can set into the past: a
+/// file counts as written by a build when its change time is less than 2 s before the build
+/// started, and the hash of a file written less than 2 s before it was hashed is not trusted.
+/// </summary>
+public static class FileAge
+{
+    /// <summary>Safely past both rules' 2 s, with room for coarse file system timestamps.</summary>
+    public static readonly TimeSpan Old = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Waits until files written at <paramref name="writtenUtc"/> are <see cref="Old"/>: only the part of
+    /// it that the test has not already spent on other work.
+    /// </summary>
+    public static Task WaitUntilOldAsync(DateTime writtenUtc)
+    {
+        TimeSpan left = writtenUtc + Old - DateTime.UtcNow;
+        return left > TimeSpan.Zero ? Task.Delay(left) : Task.CompletedTask;
+    }
+}

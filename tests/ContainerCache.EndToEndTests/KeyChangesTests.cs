@@ -123,7 +123,7 @@ public sealed class KeyChangesTests
     {
         File.WriteAllText(Path.Combine(_app.PublishDirectory(), "dropped-in.txt"), "the SDK layers this too");
         // Written before the build starts, by more than the 2 s tolerance: a file written during the build is the build's.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await FileAge.WaitUntilOldAsync(DateTime.UtcNow);
         CommandResult result = await _app.PublishAsync();
         Assert.AreNotEqual(_baseline, _app.KeyFileKey());
         StringAssert.Contains(File.ReadAllText(Path.Combine(_app.PublishDirectory(), "container-cache.json")), "\"dropped-in.txt\"");
