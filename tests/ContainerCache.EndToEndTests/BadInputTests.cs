@@ -10,26 +10,6 @@ namespace ContainerCache.EndToEndTests;
 public sealed class BadInputTests
 {
     [TestMethod]
-    public async Task BadSwitchesMissTagsAndTimeout_FailAPlainPublishWithTheirCode()
-    {
-        TestApp app = TestApp.Create("BadSwitch");
-        await app.PublishAsync();
-        string keyFile = Path.Combine(app.PublishDirectory(), "container-cache.json");
-        string written = File.ReadAllText(keyFile);
-        app.EditProgram("System.Console.WriteLine(\"Changed\");");
-
-        // Not a way to turn the package off, which would leave the last publish's key file, stale, beside the changed app.
-        AssertCodedError(await app.TryPublishAsync("-p:ContainerCacheEnabled=abc"), "CONTAINERCACHE1003", "ContainerCacheEnabled is 'abc'");
-        AssertCodedError(await app.TryPublishAsync("-p:ContainerCacheReuse=a'b"), "CONTAINERCACHE1003", "ContainerCacheReuse is 'a'b'");
-        AssertCodedError(await app.TryPublishAsync("-p:ContainerCacheMissTags=a'b"), "CONTAINERCACHE1004", "ContainerCacheMissTags holds 'a'b'");
-        AssertCodedError(await app.TryPublishAsync("-p:ContainerCacheRegistryTimeout=NaN"), "CONTAINERCACHE1003", "ContainerCacheRegistryTimeout is 'NaN'");
-
-        // MSBuild compares conditions without case: True is true.
-        CommandResult result = await app.PublishAsync("-p:ContainerCacheEnabled=True");
-        Assert.AreNotEqual(written, File.ReadAllText(keyFile), "The changed app is keyed.\n" + result.Output);
-    }
-
-    [TestMethod]
     public async Task RegistryNamesWithABadPortOrASpace_FailWithACodedError()
     {
         TestApp app = TestApp.Create("BadRegistry");

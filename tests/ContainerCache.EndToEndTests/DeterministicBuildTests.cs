@@ -41,17 +41,6 @@ public sealed class DeterministicBuildTests
     }
 
     [TestMethod]
-    public async Task MapSourcePathsFalse_TheBuildsFolderReachesTheBytes()
-    {
-        TestApp app = TestApp.Create("Unmapped", "<ContainerCacheMapSourcePaths>false</ContainerCacheMapSourcePaths>");
-        await app.PublishAsync();
-
-        TestApp moved = app.CopyTo(Elsewhere("Unmapped"));
-        await moved.PublishAsync();
-        Assert.AreNotEqual(app.KeyFileKey(), moved.KeyFileKey(), "Without the mapping the DLL and PDB carry absolute paths: the default is what keeps keys stable.");
-    }
-
-    [TestMethod]
     public async Task CommitThatChangesNoShippedInput_SameKey_RevisionLabelShowsTheCommit()
     {
         TestApp app = TestApp.Create("Commits");
@@ -75,21 +64,6 @@ public sealed class DeterministicBuildTests
         Assert.AreNotEqual(first, second);
         Assert.AreEqual(key, app.KeyFileKey());
         Assert.AreEqual(second, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[RevisionLabel], "A rebuild names the new commit.");
-    }
-
-    [TestMethod]
-    public async Task StableAcrossCommitsFalse_EveryCommitChangesTheKey()
-    {
-        TestApp app = TestApp.Create("CommitsIn", "<ContainerCacheStableAcrossCommits>false</ContainerCacheStableAcrossCommits>");
-        await Git.InitAndCommitAsync(app.Directory);
-        await app.PublishAsync();
-        string key = app.KeyFileKey();
-
-        app.WriteFile("README.md", "# CommitsIn\n");
-        await Git.RunAsync(app.Directory, "add", "README.md");
-        await Git.RunAsync(app.Directory, "commit", "-q", "-m", "Add a README");
-        await app.PublishAsync();
-        Assert.AreNotEqual(key, app.KeyFileKey(), "Opted out, the SDK stamps the commit into the informational version again.");
     }
 
     [TestMethod]
