@@ -75,6 +75,8 @@ public static class Targets
 public sealed class TestProject
 {
     private int _runs;
+    private string _properties = "";
+    private string _items = "";
 
     private TestProject(string directory, string name)
     {
@@ -112,7 +114,17 @@ public sealed class TestProject
         File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), withPackage
             ? $"""<Project><Import Project="{Path.Combine(build, "ContainerCache.targets")}" /></Project>"""
             : "<Project />");
-        File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
+        var project = new TestProject(directory, name) { _properties = properties, _items = items };
+        project.Customize(content);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), "System.Console.WriteLine(\"Hello\");\n");
+        return project;
+    }
+
+    /// <summary>Writes the project again with other groups after its own properties and items.</summary>
+    public void Customize(string content)
+    {
+        string name = Path.GetFileNameWithoutExtension(ProjectFile);
+        File.WriteAllText(ProjectFile, $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -120,16 +132,14 @@ public sealed class TestProject
                 <!-- Never contacted: these tests key the base image by its name. -->
                 <ContainerBaseImage>localhost:5000/base:1</ContainerBaseImage>
                 <ContainerRepository>{name.ToLowerInvariant()}</ContainerRepository>
-                {properties}
+                {_properties}
               </PropertyGroup>
               <ItemGroup>
-                {items}
+                {_items}
               </ItemGroup>
               {content}
             </Project>
             """);
-        File.WriteAllText(Path.Combine(directory, "Program.cs"), "System.Console.WriteLine(\"Hello\");\n");
-        return new TestProject(directory, name);
     }
 
     /// <summary>Writes a file relative to the project's folder, creating folders as needed.</summary>
@@ -145,15 +155,21 @@ public sealed class TestProject
     /// Keys a publish directory of one file with <c>ContainerCacheComputeKey</c> alone (no build),
     /// the base image by its name, and returns the key.
     /// </summary>
-    public async Task<string> ComputeKeyAsync()
+    public async Task<string> ComputeKeyAsync() => (await ComputeKeyWithLogAsync()).Properties["ContainerCacheKey"];
+
+    /// <summary>As <see cref="ComputeKeyAsync"/>, over what pub/ holds if it exists.</summary>
+    public async Task<MSBuildResult> ComputeKeyWithLogAsync()
     {
-        WriteFile("pub/app.txt", "the app");
+        if (!System.IO.Directory.Exists(Path.Combine(Directory, "pub")))
+        {
+            WriteFile("pub/app.txt", "the app");
+        }
+
         // A build would have made it: the key is also written there, the next publish's baseline.
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "obj", "Release", "net10.0"));
         MSBuildResult result = await RunAsync("-t:ContainerCacheComputeKey", "-p:PublishDir=pub/", "-getProperty:ContainerCacheKey");
-        string key = result.Properties["ContainerCacheKey"];
-        StringAssert.Matches(key, new Regex("^[0-9a-f]{32}$"), result.Log);
-        return key;
+        StringAssert.Matches(result.Properties["ContainerCacheKey"], new Regex("^[0-9a-f]{32}$"), result.Log);
+        return result;
     }
 
     /// <summary>
@@ -182,8 +198,8 @@ public sealed class TestProject
 
     /// <summary>
     /// One <c>dotnet msbuild</c> of the project with the given arguments (targets, -getProperty,
-    /// -getItem, -p); never a restore unless asked. Its log, at normal verbosity, is kept beside
-    /// the project.
+    /// -getItem, -p); never a restore unless asked. Its log is kept beside the project, at the
+    /// verbosity dotnet publish has by default (minimal: what a user sees), and at normal.
     /// </summary>
     public async Task<MSBuildResult> RunAsync(params string[] arguments)
     {
@@ -196,7 +212,7 @@ public sealed class TestProject
 
         CommandResult result = await CommandLine.RunAsync(
             "dotnet",
-            ["msbuild", ProjectFile, "-nologo", "-nodeReuse:false", "-p:Configuration=Release", $"-flp:LogFile={log};Verbosity=normal", .. arguments],
+            ["msbuild", ProjectFile, "-nologo", "-nodeReuse:false", "-p:Configuration=Release", $"-flp:LogFile={log};Verbosity=minimal", $"-flp1:LogFile={Path.ChangeExtension(log, ".normal.log")};Verbosity=normal", .. arguments],
             TimeSpan.FromMinutes(5),
             Directory,
             new Dictionary<string, string>
