@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests of the core and tasks, then end-to-end tests that pack the package
-# and publish real apps to a real registry. Ends with one line: "Tests: N passed, N failed[, N skipped]".
+# Runs every test, in three layers: unit tests of the core and tasks; targets tests that run the
+# package's build/ files on generated projects; end-to-end tests that pack the package and publish
+# real apps to a real registry. The solution is built once; then the three test projects run side
+# by side, each line of their output prefixed with the layer's name. Ends with one line:
+# "Tests: N passed, N failed[, N skipped]".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$root/artifacts/test-results"
@@ -8,9 +11,31 @@ results="$root/artifacts/test-results"
 bash "$root/tests/prerequisites.sh" || exit 1
 rm -rf "$results"
 
-dotnet test "$root/ContainerCache.sln" -c Release -nodeReuse:false \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
-status=$?
+# With the compiler server, as users have it: a CI machine may turn it off (UseSharedCompilation=false),
+# and then every project the build and the tests compile starts a cold compiler. The server this run
+# started is stopped at its end.
+unset UseSharedCompilation
+status=0
+dotnet build "$root/ContainerCache.sln" -c Release -nodeReuse:false -v:m || status=$?
+
+# In one dotnet test of the solution, the end-to-end tests held the MSBuild node that had built the
+# projects the others reference, and the other layers waited for them to finish.
+pids=()
+if [ $status -eq 0 ]; then
+  for layer in Tests TargetsTests EndToEndTests; do
+    (
+      dotnet test "$root/tests/ContainerCache.$layer" -c Release --no-build -nodeReuse:false \
+        --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$layer" 2>&1 \
+        | sed -u "s/^/[$layer] /"
+      exit "${PIPESTATUS[0]}"
+    ) &
+    pids+=($!)
+  done
+fi
+for pid in "${pids[@]}"; do
+  wait "$pid" || status=1
+done
+dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1
 
 # Sum the counters of every TRX file the run wrote.
 awk '

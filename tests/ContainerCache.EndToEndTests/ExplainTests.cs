@@ -9,35 +9,7 @@ public sealed class ExplainTests
 {
     private const string Secret = "s3cr3t-V4lue-n0t-for-logs";
 
-    public static IEnumerable<object[]> Inputs =>
-    [
-        ["content file changed", "files changed (1): data.txt", (Action<TestApp>)(app => app.WriteFile("data.txt", "two"))],
-        ["file added", "files added (1): extra.txt", (Action<TestApp>)(app => { app.WriteFile("extra.txt", "x"); app.Customize(Environment("GREETING", "hello") + Content("extra.txt")); })],
-        ["file removed", "files removed (1): data.txt", (Action<TestApp>)(app => { app.Customize(Environment("GREETING", "hello") + "<ItemGroup><Content Remove=\"data.txt\" /></ItemGroup>"); app.DeletePublishDirectory(); })],
-        ["environment variable", "settings changed (1): env:GREETING", (Action<TestApp>)(app => app.Customize(Environment("GREETING", "bonjour")))],
-        ["environment variable added", "settings added (1): env:OTHER", (Action<TestApp>)(app => app.Customize(Environment("GREETING", "hello") + Environment("OTHER", "x")))],
-        ["user", "settings changed (1): user", (Action<TestApp>)(app => app.Customize(Environment("GREETING", "hello") + "<PropertyGroup><ContainerUser>root</ContainerUser></PropertyGroup>"))],
-        ["port", "settings changed (1): ports", (Action<TestApp>)(app => app.Customize(Environment("GREETING", "hello") + "<ItemGroup><ContainerPort Include=\"9090\" /></ItemGroup>"))],
-        // The SDK writes the base image's name into a label of its own, so that changes too.
-        ["base image tag", "settings changed (2): base.tag, label:org.opencontainers.image.base.name", (Action<TestApp>)(app => app.Customize(Environment("GREETING", "hello") + $"<PropertyGroup><ContainerBaseImage>{EndToEnd.Registry.Host}/base:2</ContainerBaseImage></PropertyGroup>"))],
-    ];
-
-    [TestMethod]
-    [DynamicData(nameof(Inputs))]
-    public async Task OneInputChanged_TheSummaryNamesExactlyIt(string change, string expected, Action<TestApp> apply)
-    {
-        TestApp app = TestApp.Create("Explain", items: "<Content Include=\"data.txt\" CopyToPublishDirectory=\"PreserveNewest\" />");
-        app.WriteFile("data.txt", "one");
-        app.Customize(Environment("GREETING", "hello"));
-        await app.PublishAsync();
-
-        apply(app);
-        CommandResult result = await app.PublishAsync();
-
-        string[] kinds = Regex.Matches(result.Output, @"^\s+(files|settings) (changed|added|removed) \(\d+\): .*$", RegexOptions.Multiline).Select(m => m.Value.Trim()).ToArray();
-        CollectionAssert.AreEqual(new[] { expected }, kinds, $"{change}: the summary names exactly it.\n{result.Output}");
-        StringAssert.Contains(result.Output, "ContainerCache: changed since the last publish (key ");
-    }
+    // One input changed, the summary names exactly it: in the targets tests (ExplainTests).
 
     [TestMethod]
     public async Task NothingChanged_OneLineSaysSo_InAContainerPublishToo()
@@ -132,7 +104,4 @@ public sealed class ExplainTests
 
     private static string Environment(string name, string value) =>
         $"<ItemGroup><ContainerEnvironmentVariable Include=\"{name}\" Value=\"{value}\" /></ItemGroup>";
-
-    private static string Content(string file) =>
-        $"<ItemGroup><Content Include=\"{file}\" CopyToPublishDirectory=\"PreserveNewest\" /></ItemGroup>";
 }

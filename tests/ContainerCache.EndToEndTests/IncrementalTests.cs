@@ -23,11 +23,12 @@ public sealed class IncrementalTests
         TestApp app = TestApp.Create("Incremental", items: "<Content Include=\"data.txt\" CopyToPublishDirectory=\"PreserveNewest\" />");
         app.WriteFile("data.txt", "one");
         await app.PublishAsync();
+        DateTime written = DateTime.UtcNow;
         string key = app.KeyFileKey();
 
         // Files written in the 2 s before they are hashed are read again next time (a second write
         // in the same clock tick would not show): one more publish makes them old enough.
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await FileAge.WaitUntilOldAsync(written);
         await app.PublishAsync();
         CommandResult unchanged = await app.PublishAsync("-v:d");
         Assert.AreEqual(0, Counts(unchanged).Read, unchanged.Output);

@@ -108,16 +108,6 @@ public sealed class PublishContainerTests
     }
 
     [TestMethod]
-    public async Task InvalidBooleanProperty_FailsWithCodedError()
-    {
-        TestApp app = TestApp.Create("BadBool", "<ContainerCacheGenerateTag>maybe</ContainerCacheGenerateTag>");
-        CommandResult result = await app.TryPublishAsync();
-        Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CONTAINERCACHE1003");
-        StringAssert.Contains(result.Output, "ContainerCacheGenerateTag");
-    }
-
-    [TestMethod]
     public async Task Disabled_NoKeyFile_NoLabel_NoTag()
     {
         TestApp app = TestApp.Create("Disabled", "<ContainerCacheEnabled>false</ContainerCacheEnabled>");

@@ -179,16 +179,6 @@ public sealed class RegistryCacheTests
     }
 
     [TestMethod]
-    public async Task InvalidMissTag_FailsWithCodedError()
-    {
-        TestApp app = TestApp.Create("BadMissTag", "<ContainerCacheMissTags>ok;bad tag</ContainerCacheMissTags>");
-        CommandResult result = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host);
-        Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CONTAINERCACHE1004");
-        StringAssert.Contains(result.Output, "ContainerCacheMissTags");
-    }
-
-    [TestMethod]
     public async Task Archive_WithTheSameKeyAndNames_IsNotRewritten()
     {
         TestApp app = TestApp.Create("ArchiveReuse");

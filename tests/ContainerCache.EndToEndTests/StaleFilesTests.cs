@@ -54,10 +54,18 @@ public sealed class StaleFilesTests
         string project = Path.Combine(web.Directory, "StaleWeb.csproj");
         File.WriteAllText(project, File.ReadAllText(project).Replace("Sdk=\"Microsoft.NET.Sdk\"", "Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal));
         web.WriteFile("wwwroot/site.css", "body { color: teal; }\n");
+        // Both first, then both again: each app's files age while the other one publishes, so that
+        // in the republish they are older than the build, and only its items can claim them.
+        var published = new Dictionary<TestApp, DateTime>();
         foreach (TestApp app in new[] { console, web })
         {
             await app.PublishAsync();
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            published[app] = DateTime.UtcNow;
+        }
+
+        foreach (TestApp app in new[] { console, web })
+        {
+            await FileAge.WaitUntilOldAsync(published[app]);
             CommandResult again = await app.PublishAsync();
             Assert.IsFalse(again.Output.Contains("CONTAINERCACHE2004"), "Nothing is stale in a republish:\n" + again.Output);
         }
@@ -68,10 +76,13 @@ public sealed class StaleFilesTests
     [TestMethod]
     public async Task ContainerPublish_KeysTwice_WarnsOnce()
     {
+        // Dropped in before the first publish, which counts it as its own (written within 2 s of its
+        // start), and old by the time of the second.
         TestApp app = TestApp.Create("StaleContainer");
+        app.WriteFile("bin/Release/net10.0/publish/dropped-in.txt", "left behind");
+        DateTime dropped = DateTime.UtcNow;
         await app.PublishAsync();
-        File.WriteAllText(Path.Combine(app.PublishDirectory(), "dropped-in.txt"), "left behind");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await FileAge.WaitUntilOldAsync(dropped);
 
         // No summary: each warning is printed once, where it is logged.
         CommandResult result = await app.PublishContainerAsync("-clp:NoSummary");

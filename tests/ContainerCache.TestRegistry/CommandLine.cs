@@ -33,9 +33,17 @@ public static class CommandLine
             startInfo.ArgumentList.Add(argument);
         }
 
+        // An empty value unsets the variable: the command then sees its own default.
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            startInfo.Environment[name] = value;
+            if (value.Length == 0)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         string commandLine = fileName + " " + string.Join(' ', startInfo.ArgumentList);

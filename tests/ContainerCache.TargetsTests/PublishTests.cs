@@ -1,0 +1,82 @@
+namespace ContainerCache.TargetsTests;
+
+/// <summary>
+/// A plain publish (no build: the project is built once per class, and each case publishes a copy
+/// of it with -p:NoBuild=true): the switches' validation before it, and the key file after it.
+/// </summary>
+[TestClass]
+public sealed class PublishTests
+{
+    private static TestProject _built = null!;
+
+    [ClassInitialize]
+    public static async Task InitializeAsync(TestContext context)
+    {
+        _built = TestProject.Create("Built");
+        await _built.BuildAsync();
+    }
+
+    // Moved from the end-to-end BadInputTests, PublishContainerTests and RegistryCacheTests: bad
+    // input fails a publish with one coded error naming the property, never MSBuild's own failure
+    // of a task or condition (MSB4018, MSB4100, MSB3024/MSB3025) with a stack trace.
+    [TestMethod]
+    [DataRow("ContainerCacheEnabled=abc", "CONTAINERCACHE1003", "ContainerCacheEnabled is 'abc'", DisplayName = "Enabled=abc is not a way to turn the package off")]
+    [DataRow("ContainerCacheReuse=a'b", "CONTAINERCACHE1003", "ContainerCacheReuse is 'a'b'", DisplayName = "a quote in a switch")]
+    [DataRow("ContainerCacheGenerateTag=maybe", "CONTAINERCACHE1003", "ContainerCacheGenerateTag", DisplayName = "GenerateTag=maybe")]
+    [DataRow("ContainerCacheMissTags=a'b", "CONTAINERCACHE1004", "ContainerCacheMissTags holds 'a'b'", DisplayName = "a quote in MissTags")]
+    [DataRow("ContainerCacheMissTags=\"ok;bad tag\"", "CONTAINERCACHE1004", "ContainerCacheMissTags", DisplayName = "a space in one of MissTags")]
+    [DataRow("ContainerCacheRegistryTimeout=NaN", "CONTAINERCACHE1003", "ContainerCacheRegistryTimeout is 'NaN'", DisplayName = "RegistryTimeout=NaN")]
+    public async Task BadSwitch_FailsThePublishWithItsCode(string property, string code, string mention)
+    {
+        TestProject project = _built.CopyTo("Bad");
+        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:" + property);
+
+        Assert.AreNotEqual(0, result.ExitCode, result.Log);
+        Assert.IsTrue(result.DiagnosticsWithCode(code).Any(d => d.StartsWith("error ", StringComparison.Ordinal) && d.Contains(mention, StringComparison.Ordinal)), $"error {code} naming {mention}:\n{result.Log}");
+        foreach (string unwanted in new[] { "MSB4018", "MSB4100", "MSB3024", "MSB3025", "CONTAINERCACHE1013", "   at " })
+        {
+            Assert.IsFalse(result.Log.Contains(unwanted, StringComparison.Ordinal), $"No {unwanted.Trim()}:\n{result.Log}");
+        }
+
+        Assert.IsFalse(File.Exists(project.KeyFile), "No key file beside an app that was not keyed.");
+    }
+
+    [TestMethod]
+    [DataRow("true")]
+    [DataRow("True", DisplayName = "True: MSBuild compares conditions without case")]
+    [DataRow("yes", DisplayName = "yes: MSBuild reads yes as true, as for every boolean")]
+    public async Task Publish_WritesTheKeyFile_WithTheKeyAndTag(string enabled)
+    {
+        TestProject project = _built.CopyTo("Keyed");
+        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:ContainerCacheEnabled=" + enabled, "-getProperty:ContainerCacheKey", "-getProperty:ContainerCacheImageTag");
+
+        string key = result.Properties["ContainerCacheKey"];
+        StringAssert.Matches(key, new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
+        Assert.AreEqual(key, result.Properties["ContainerCacheImageTag"], "No prefix: the tag is the key.");
+        StringAssert.Contains(File.ReadAllText(project.KeyFile), $"\"key\": \"{key}\"");
+        Assert.IsFalse(result.Diagnostics.Any(), string.Join("\n", result.Diagnostics));
+    }
+
+    [TestMethod]
+    public async Task KeyFileElsewhere_TagPrefix()
+    {
+        TestProject project = _built.CopyTo("Elsewhere");
+        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:ContainerCacheKeyFile=keys/app.json", "-p:ContainerCacheTagPrefix=cache-", "-getProperty:ContainerCacheKey", "-getProperty:ContainerCacheImageTag");
+
+        string key = result.Properties["ContainerCacheKey"];
+        Assert.AreEqual("cache-" + key, result.Properties["ContainerCacheImageTag"]);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(project.Directory, "keys", "app.json")), key);
+        Assert.IsFalse(File.Exists(project.KeyFile));
+    }
+
+    [TestMethod]
+    public async Task Disabled_NoKey_NoKeyFile()
+    {
+        TestProject project = _built.CopyTo("Off");
+        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:ContainerCacheEnabled=false", "-getProperty:ContainerCacheKey");
+
+        Assert.AreEqual("", result.Properties["ContainerCacheKey"]);
+        Assert.IsTrue(File.Exists(Path.Combine(project.PublishDirectory, "Built.dll")), "Published...");
+        Assert.IsFalse(File.Exists(project.KeyFile), "...not keyed.");
+    }
+}
