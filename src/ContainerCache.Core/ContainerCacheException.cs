@@ -38,4 +38,7 @@ public static class DiagnosticCodes
 
     /// <summary>Files in the publish directory that this publish did not produce: they ship in the image.</summary>
     public const string StaleFiles = "CONTAINERCACHE2004";
+
+    /// <summary>The SDK lacks a private name the package relies on (build/ContainerCache.Sdk.targets warns): nothing is reused.</summary>
+    public const string SdkNameMissing = "CONTAINERCACHE2005";
 }
