@@ -43,6 +43,9 @@ public static class DiagnosticCodes
     /// <summary>Files in the publish directory that this publish did not produce: they ship in the image.</summary>
     public const string StaleFiles = "CONTAINERCACHE2004";
 
+    /// <summary>The SDK lacks a private name the package relies on (build/ContainerCache.Sdk.targets warns): nothing is reused.</summary>
+    public const string SdkNameMissing = "CONTAINERCACHE2005";
+
     /// <summary>Every code, in order; the titles are the doc pages' titles.</summary>
     public static IReadOnlyList<Diagnostic> All { get; } =
     [
@@ -64,6 +67,7 @@ public static class DiagnosticCodes
         Warning(BaseImageUnresolved, "the base image could not be resolved to a digest"),
         Warning(CacheLookupFailed, "the image stored for this key could not be looked up or checked"),
         Warning(StaleFiles, "files an earlier publish left in the publish directory ship in the image"),
+        Warning(SdkNameMissing, "the .NET SDK lacks a name the package relies on"),
     ];
 
     /// <summary>The doc page of <paramref name="code"/>.</summary>

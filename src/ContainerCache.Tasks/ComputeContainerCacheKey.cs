@@ -17,8 +17,14 @@ namespace ContainerCache.Tasks;
 /// </summary>
 public sealed class ComputeContainerCacheKey : ContainerCacheTask
 {
+    /// <summary>
+    /// Everything the key reads from the SDK, one item each, as _ContainerCacheCollectInputs lists it:
+    /// <c>Setting</c> names the key setting it feeds. A property's item is named after the property,
+    /// with its value in <c>Value</c>; an item's items are the SDK's items themselves (<c>From</c>
+    /// names them), with the SDK's metadata (a label's or a variable's <c>Value</c>, a port's <c>Type</c>).
+    /// </summary>
     [Required]
-    public string PublishDirectory { get; set; } = "";
+    public ITaskItem[] Inputs { get; set; } = Array.Empty<ITaskItem>();
 
     [Required]
     public string KeyFile { get; set; } = "";
@@ -31,9 +37,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// key is computed from the reference.
     /// </summary>
     public bool ResolveBaseImage { get; set; }
-
-    /// <summary>The registry images are pushed to: when the base is there too, the SDK's push credentials apply.</summary>
-    public string OutputRegistry { get; set; } = "";
 
     /// <summary>An earlier key file to explain the key against; by default, the key file as the last publish left it.</summary>
     public string Baseline { get; set; } = "";
@@ -83,33 +86,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>Delete the stale files before the key is computed (ContainerCachePruneStaleFiles), instead of warning.</summary>
     public bool PruneStaleFiles { get; set; }
 
-    public string BaseRegistry { get; set; } = "";
-    public string BaseImageName { get; set; } = "";
-    public string BaseImageTag { get; set; } = "";
-    public string BaseImageDigest { get; set; } = "";
-    public string ContainerRuntimeIdentifier { get; set; } = "";
-    public string ImageFormat { get; set; } = "";
-    public string WorkingDirectory { get; set; } = "";
-    public string ContainerUser { get; set; } = "";
-    public string AppCommandInstruction { get; set; } = "";
-    public string SdkVersion { get; set; } = "";
-    public string GenerateLabels { get; set; } = "";
-    public string GenerateDigestLabel { get; set; } = "";
-    public ITaskItem[] Entrypoint { get; set; } = Array.Empty<ITaskItem>();
-    public ITaskItem[] EntrypointArgs { get; set; } = Array.Empty<ITaskItem>();
-    public ITaskItem[] AppCommand { get; set; } = Array.Empty<ITaskItem>();
-    public ITaskItem[] AppCommandArgs { get; set; } = Array.Empty<ITaskItem>();
-    public ITaskItem[] DefaultArgs { get; set; } = Array.Empty<ITaskItem>();
-
-    /// <summary>Label items; the value is in <c>Value</c> metadata.</summary>
-    public ITaskItem[] Labels { get; set; } = Array.Empty<ITaskItem>();
-
-    /// <summary>Port items; the protocol is in <c>Type</c> metadata.</summary>
-    public ITaskItem[] ExposedPorts { get; set; } = Array.Empty<ITaskItem>();
-
-    /// <summary>Environment variable items; the value is in <c>Value</c> metadata.</summary>
-    public ITaskItem[] EnvironmentVariables { get; set; } = Array.Empty<ITaskItem>();
-
     [Output]
     public string Key { get; private set; } = "";
 
@@ -132,97 +108,68 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     [Output]
     public ITaskItem[] ChangedInputs { get; private set; } = Array.Empty<ITaskItem>();
 
+    private InputList _inputs = null!;
+
+    private string PublishDirectory => _inputs.PublishDirectory;
+
     protected override void ExecuteCore()
     {
-        LogInput(nameof(PublishDirectory), PublishDirectory);
-        LogInput(nameof(KeyFile), KeyFile);
-
-        string tag = TagPrefix + new string('0', 32);
-        if (!ImageTag.IsValid(tag))
+        _inputs = new InputList(Inputs, LogInput);
+        if (PublishDirectory.Length == 0)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.InvalidTag,
-                $"ContainerCacheTagPrefix '{TagPrefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
+            throw new InvalidOperationException("The key's inputs name no publish directory.");
         }
 
+        LogInput("ContainerCacheKeyFile", KeyFile);
+        LogInput("ContainerCacheTagPrefix", TagPrefix);
+        LogInput("ResolveBaseImage", ResolveBaseImage ? "true" : "false");
+
+        LogInput(nameof(HashCacheFile), HashCacheFile);
+        LogInput(nameof(Baseline), Baseline);
+        BaselineShown = Printable.Of(Baseline);
+        KeyComputation.CheckTagPrefix(TagPrefix);
         if (FindStaleFiles)
         {
             HandleStaleFiles();
         }
 
-        SetAsideLastKey();
-        bool hasBaseline = HasBaseline();
-        string baseDigest = BaseImageDigest.Length > 0 || !ResolveBaseImage ? BaseImageDigest : ResolveBaseDigest();
-        var settings = new ImageSettings
-        {
-            BaseRegistry = BaseRegistry,
-            BaseRepository = BaseImageName,
-            BaseTag = BaseImageTag,
-            BaseDigest = baseDigest,
-            RuntimeIdentifier = ContainerRuntimeIdentifier,
-            ImageFormat = ImageFormat,
-            WorkingDirectory = WorkingDirectory,
-            User = ContainerUser,
-            AppCommandInstruction = AppCommandInstruction,
-            SdkVersion = SdkVersion,
-            GenerateLabels = GenerateLabels,
-            GenerateBaseDigestLabel = GenerateDigestLabel,
-            Entrypoint = Specs(Entrypoint),
-            EntrypointArgs = Specs(EntrypointArgs),
-            AppCommand = Specs(AppCommand),
-            AppCommandArgs = Specs(AppCommandArgs),
-            DefaultArgs = Specs(DefaultArgs),
-            Labels = Pairs(Labels, "Value"),
-            EnvironmentVariables = Pairs(EnvironmentVariables, "Value"),
-            Ports = Pairs(ExposedPorts, "Type"),
-        };
-
-        var stopwatch = Stopwatch.StartNew();
-        LogInput(nameof(HashCacheFile), HashCacheFile);
-        HashCache? cache = HashCacheFile.Length == 0 || !HashCache.Supported ? null : HashCache.Open(HashCacheFile);
-        ContentKey key = ContentKey.Compute(PublishDirectory, settings.ToSettings(), excludedFile: KeyFile, cache);
-        string baseImage = BaseImageName.Length == 0 ? "" : BaseRegistry + "/" + BaseImageName + (BaseImageTag.Length == 0 ? "" : ":" + BaseImageTag);
-        StringBuilder keyFileContent = ContainerCache.KeyFile.SerializeText(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
-        KeyChanges? changes = hasBaseline ? CompareWithBaseline(keyFileContent, key, baseDigest) : null;
-        bool written = ContainerCache.KeyFile.WriteIfChanged(
-            KeyFile, keyFileContent, TemporaryDirectory.Length > 0 ? TemporaryDirectory : Path.GetTempPath(), "ContainerCacheKeyFile");
-        if (LastKeyFile.Length > 0)
-        {
-            ContainerCache.KeyFile.WriteIfChanged(LastKeyFile, keyFileContent, name: "The key file's copy in obj/ (IntermediateOutputPath)");
-        }
-        string? cacheUnwritable = cache?.Save();
-        stopwatch.Stop();
-
-        Key = key.Key;
-        Tag = TagPrefix + key.Key;
-        BaseDigest = baseDigest;
-        KeyInputs.Remember(BuildEngine, key.Key, settings);
-        Log.LogMessage(
-            MessageImportance.High,
-            "ContainerCache: key {0} ({1} files, {2}, {3}{4} ms){5}{6}",
-            key.Key,
-            key.FileCount,
-            FormatBytes(key.TotalBytes),
-            cache is null ? "" : $"{cache.Hashed} read, ",
-            stopwatch.ElapsedMilliseconds,
-            string.IsNullOrEmpty(ContainerRuntimeIdentifier) ? "" : " for " + Printable.Of(ContainerRuntimeIdentifier),
-            baseDigest.Length == 0 || BaseImageDigest.Length > 0 ? "" : $", base image {Printable.Of(baseImage)} at {Printable.Of(baseDigest.Substring(0, 19))}");
-        Log.LogMessage(MessageImportance.Low, "ContainerCache: key file {0} {1}", Printable.Of(KeyFile), written ? "written" : "unchanged");
-        if (cache is not null)
-        {
-            Log.LogMessage(
-                MessageImportance.Low,
-                "ContainerCache: {0} files read, {1} unchanged since they were hashed (size, inode, change and modification times){2}",
-                cache.Hashed,
-                cache.Reused,
-                cache.IgnoredBecause is null ? "" : $"; the hash cache {Printable.Of(HashCacheFile)} was not used: {Printable.Of(cache.IgnoredBecause)}");
-            if (cacheUnwritable is not null)
+        KeyResult result = KeyComputation.Run(
+            new KeyRequest
             {
-                Log.LogMessage(MessageImportance.Normal, "ContainerCache: " + Printable.Of(cacheUnwritable));
-            }
+                PublishDirectory = PublishDirectory,
+                KeyFile = KeyFile,
+                LastKeyFile = LastKeyFile,
+                PreviousKeyFile = PreviousKeyFile,
+                TemporaryDirectory = TemporaryDirectory,
+                HashCacheFile = HashCacheFile,
+                TagPrefix = TagPrefix,
+                Settings = _inputs.Settings(),
+                Baseline = Baseline,
+                BaselineIsExplicit = BaselineIsExplicit,
+                ReportedChanges = ReportedChanges,
+            },
+            ResolveBaseImage ? ResolveBaseDigest : null);
+
+        foreach (KeyNote note in result.Notes)
+        {
+            MessageImportance importance = note.Importance switch
+            {
+                KeyNoteImportance.High => MessageImportance.High,
+                KeyNoteImportance.Normal => MessageImportance.Normal,
+                _ => MessageImportance.Low,
+            };
+            Log.LogMessage(importance, "ContainerCache: {0}", note.Text);
         }
 
-        Explain(changes);
+        Key = result.Key.Key;
+        Tag = result.Tag;
+        BaseDigest = result.BaseDigest;
+        Changes = result.ChangesFingerprint;
+        ChangedInputs = result.Changes?.Lines().Select(l => (ITaskItem)new TaskItem(l)).ToArray() ?? Array.Empty<ITaskItem>();
+        KeyInputs.Remember(BuildEngine, Key, result.Settings);
+        LogOutput("ContainerCacheKey", Key);
+        LogOutput("ContainerCacheImageTag", Tag);
+        LogOutput("ContainerCacheBaseImageDigest", BaseDigest);
     }
 
     /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them.</summary>
@@ -280,164 +227,28 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     private static string Names(IReadOnlyList<string> names) =>
         string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : "");
 
-    /// <summary>
-    /// Copies the last publish's key to <see cref="PreviousKeyFile"/>, or deletes that when there is
-    /// none. Only regular files are opened: a FIFO in the key file's place would block a copy.
-    /// </summary>
-    private void SetAsideLastKey()
+    private string ResolveBaseDigest(ImageSettings settings)
     {
-        if (PreviousKeyFile.Length == 0)
-        {
-            return;
-        }
-
-        static bool IsRegularFile(string path) => path.Length > 0 && File.Exists(path) && SmallFile.SpecialType(path) is null;
-        string? last = IsRegularFile(LastKeyFile) ? LastKeyFile : IsRegularFile(KeyFile) ? KeyFile : null;
-        try
-        {
-            if (Directory.Exists(PreviousKeyFile) || (File.Exists(PreviousKeyFile) && !IsRegularFile(PreviousKeyFile)))
-            {
-                throw new IOException("something other than a file is in its place; delete it (the package keeps a file there).");
-            }
-
-            if (last is null)
-            {
-                File.Delete(PreviousKeyFile);
-                return;
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(PreviousKeyFile)!);
-            File.Copy(last, PreviousKeyFile, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ContainerCacheException(
-                DiagnosticCodes.KeyFileUnwritable,
-                $"The copy of the last key file '{Printable.Of(PreviousKeyFile)}' cannot be written: {Printable.Of(e.Message)}");
-        }
-    }
-
-    /// <summary>Whether there is a baseline to explain the key against; a named one must exist.</summary>
-    private bool HasBaseline()
-    {
-        LogInput(nameof(Baseline), Baseline);
-        BaselineShown = Printable.Of(Baseline);
-        if (Baseline.Length == 0)
-        {
-            return false;
-        }
-
-        if (!File.Exists(Baseline))
-        {
-            if (BaselineIsExplicit)
-            {
-                BaselineUnreadable(new FileNotFoundException($"Could not find file '{Baseline}'."));
-            }
-
-            return false;
-        }
-
-        // Never opened unless it is a regular file: a FIFO would block the build, a device feed it forever.
-        if (SmallFile.SpecialType(Baseline) is string type)
-        {
-            BaselineUnreadable(new IOException($"It is {type}, not a regular file, so it is not opened."));
-            return false;
-        }
-
-        return true;
-    }
-
-    private KeyChanges? CompareWithBaseline(StringBuilder keyFileContent, ContentKey key, string baseDigest)
-    {
-        KeyFileContent baseline;
-        try
-        {
-            // A key file carries no timestamps: the same text means the same key from the same
-            // inputs, and there is nothing to explain (nor to parse).
-            if (ContainerCache.KeyFile.HasContent(Baseline, keyFileContent))
-            {
-                return KeyChanges.None(key.Key);
-            }
-
-            string text = SmallFile.ReadAllText(Baseline, MaxBaselineBytes) ?? throw new ContainerCacheException(
-                DiagnosticCodes.FileTooLarge,
-                $"{(BaselineIsExplicit ? "ContainerCacheBaseline" : "The last publish's key file")} '{Printable.Of(Baseline)}' is larger than {SmallFile.Describe(MaxBaselineBytes)}, the most ContainerCache reads of a key file (one of 20,000 files is a few MiB), so it is not compared.");
-            baseline = ContainerCache.KeyFile.Read(text);
-        }
-        catch (ContainerCacheException e) when (!BaselineIsExplicit)
-        {
-            // Only an explanation is lost: the key stands without it.
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: " + Printable.Of(e.Message));
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            BaselineUnreadable(e);
-            return null;
-        }
-
-        return KeyChanges.Compare(baseline, key, baseDigest);
-    }
-
-    /// <summary>The bound on a baseline read whole (it is parsed into memory): a key file of 20,000 files is a few MiB.</summary>
-    public const int MaxBaselineBytes = 32 << 20;
-
-    /// <summary>An explicit baseline must be readable (CONTAINERCACHE1008); the last publish's key file need not be.</summary>
-    private void BaselineUnreadable(Exception e)
-    {
-        if (BaselineIsExplicit)
-        {
-            throw new ContainerCacheException(
-                DiagnosticCodes.BaselineUnreadable,
-                $"ContainerCacheBaseline '{Printable.Of(Baseline)}' cannot be read as a key file: {Printable.Of(e.Message)}");
-        }
-
-        Log.LogMessage(MessageImportance.Normal, "ContainerCache: the last publish's key file cannot be compared with ({0}).", Printable.Of(e.Message));
-    }
-
-    private void Explain(KeyChanges? changes)
-    {
-        if (changes is null)
-        {
-            Log.LogMessage(MessageImportance.Low, "ContainerCache: no earlier key file to compare with.");
-            return;
-        }
-
-        string[] lines = changes.Lines().ToArray();
-        ChangedInputs = lines.Select(l => (ITaskItem)new TaskItem(l)).ToArray();
-        string summary = changes.Summary(BaselineIsExplicit ? $"the baseline {Printable.Of(Baseline)}" : "the last publish");
-        Changes = KeyChanges.Fingerprint(summary);
-        if (Changes == ReportedChanges)
-        {
-            return;
-        }
-
-        bool onlyUnresolvedBase = changes.InputsUnchanged && changes.Key != changes.PreviousKey;
-        Log.LogMessage(onlyUnresolvedBase ? MessageImportance.Normal : MessageImportance.High, "ContainerCache: " + summary);
-    }
-
-    private string ResolveBaseDigest()
-    {
-        if (BaseRegistry.Length == 0 || BaseImageName.Length == 0)
+        if (settings.BaseRegistry.Length == 0 || settings.BaseRepository.Length == 0)
         {
             return "";
         }
 
         // The SDK parsed these from ContainerBaseImage; checked again before they go into a URL.
-        RequireRegistry(BaseRegistry, "ContainerBaseImage's registry");
-        RequireRepository(BaseImageName, "ContainerBaseImage's repository");
-        string reference = BaseImageTag.Length == 0 ? "latest" : BaseImageTag;
+        RequireRegistry(settings.BaseRegistry, "ContainerBaseImage's registry");
+        RequireRepository(settings.BaseRepository, "ContainerBaseImage's repository");
+        string reference = settings.BaseTag.Length == 0 ? "latest" : settings.BaseTag;
         if (!ImageTag.IsValid(reference))
         {
             throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"ContainerBaseImage's tag '{reference}' is not a valid image tag.");
         }
 
-        string image = $"{BaseRegistry}/{BaseImageName}:{reference}";
+        string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
         try
         {
-            using RegistryClient client = CreateBaseImageClient(BaseRegistry, OutputRegistry);
-            Manifest manifest = client.GetManifestAsync(BaseImageName, reference).GetAwaiter().GetResult()
-                ?? throw new RegistryException($"{BaseRegistry} has no image {BaseImageName}:{reference}");
+            using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, _inputs.OutputRegistry);
+            Manifest manifest = client.GetManifestAsync(settings.BaseRepository, reference).GetAwaiter().GetResult()
+                ?? throw new RegistryException($"{settings.BaseRegistry} has no image {settings.BaseRepository}:{reference}");
             Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", Printable.Of(image), Printable.Of(manifest.Digest));
             return manifest.Digest;
         }
@@ -449,14 +260,4 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             return "";
         }
     }
-
-    private static string[] Specs(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();
-
-    private static KeyValuePair<string, string>[] Pairs(ITaskItem[] items, string metadata) =>
-        items.Select(i => new KeyValuePair<string, string>(i.ItemSpec, i.GetMetadata(metadata))).ToArray();
-
-    private static string FormatBytes(long bytes) =>
-        bytes < 1024 * 1024
-            ? (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB"
-            : (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 }

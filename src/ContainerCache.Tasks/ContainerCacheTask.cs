@@ -148,4 +148,8 @@ public abstract class ContainerCacheTask : Task
     /// <summary>Logs an input at low importance, like MinVer: <c>ContainerCache: [input] Name=value</c>.</summary>
     protected void LogInput(string name, string value) =>
         Log.LogMessage(MessageImportance.Low, "ContainerCache: [input] {0}={1}", name, Printable.Of(value));
+
+    /// <summary>Logs an output at low importance: <c>ContainerCache: [output] Name=value</c>.</summary>
+    protected void LogOutput(string name, string value) =>
+        Log.LogMessage(MessageImportance.Low, "ContainerCache: [output] {0}={1}", name, Printable.Of(value));
 }

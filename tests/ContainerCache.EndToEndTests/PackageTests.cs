@@ -25,6 +25,7 @@ public sealed class PackageTests
             {
                 "ContainerCache.nuspec",
                 "README.md",
+                "build/ContainerCache.Sdk.targets",
                 "build/ContainerCache.props",
                 "build/ContainerCache.targets",
                 "tasks/net472/ContainerCache.Core.dll",

@@ -15,14 +15,61 @@ public sealed class ComputeContainerCacheKeyTaskTests
         dir.Write("app.dll", "x");
         var engine = new RecordingBuildEngine { WarningsFail = true };
         ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path, "cache-");
-        task.EnvironmentVariables = [new TaskItem("SECRET", new Dictionary<string, string> { ["Value"] = "hunter2" })];
+        task.Inputs = KeyInputItems.Of(dir.Path, new ImageSettings { EnvironmentVariables = [new("SECRET", "hunter2")], Labels = [new("note", "hunter3")] });
 
         Assert.IsTrue(task.Execute());
         StringAssert.Matches(task.Key, new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
         Assert.AreEqual("cache-" + task.Key, task.Tag);
         StringAssert.Contains(File.ReadAllText(task.KeyFile), task.Key);
         Assert.AreEqual(1, engine.Messages.Count(m => m.Importance == MessageImportance.High && m.Message!.Contains(task.Key)));
-        Assert.IsFalse(engine.Messages.Any(m => m.Message!.Contains("hunter2")), "Setting values are never logged.");
+        Assert.IsFalse(engine.Messages.Any(m => m.Message!.Contains("hunter")), "The values of variables and labels are never logged.");
+    }
+
+    [TestMethod]
+    public void EveryInputAndOutput_IsLoggedAtLowImportance_ByItsSdkName_VariablesAndLabelsByNameOnly()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("app.dll", "x");
+        var engine = new RecordingBuildEngine { WarningsFail = true };
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path);
+        task.Inputs = KeyInputItems.Of(
+            dir.Path,
+            new ImageSettings { User = "app", Entrypoint = ["dotnet", "app.dll"], Ports = [new("8080", "tcp")], EnvironmentVariables = [new("TOKEN", "hunter2")], Labels = [new("team", "hunter3")] },
+            "localhost:5000");
+
+        Assert.IsTrue(task.Execute(), engine.Describe());
+        string[] logged = engine.Messages.Where(m => m.Importance == MessageImportance.Low).Select(m => m.Message!).ToArray();
+        foreach (string line in new[]
+        {
+            "ContainerCache: [input] PublishDir=" + dir.Path,
+            "ContainerCache: [input] ContainerUser=app",
+            "ContainerCache: [input] ContainerBaseDigest=",
+            "ContainerCache: [input] ContainerRegistry=localhost:5000",
+            "ContainerCache: [input] ContainerEntrypoint=dotnet;app.dll",
+            "ContainerCache: [input] ContainerPort=8080/tcp",
+            "ContainerCache: [input] ContainerEnvironmentVariables=TOKEN (names only)",
+            "ContainerCache: [input] ContainerLabel=team (names only)",
+            "ContainerCache: [output] ContainerCacheKey=" + task.Key,
+            "ContainerCache: [output] ContainerCacheImageTag=" + task.Tag,
+        })
+        {
+            CollectionAssert.Contains(logged, line, engine.Describe());
+        }
+
+        Assert.IsFalse(engine.Messages.Any(m => m.Message!.Contains("hunter")), "The values of variables and labels are never logged.");
+    }
+
+    [TestMethod]
+    public void AnInputTheTaskDoesNotKnow_IsAnUnexpectedFailure_NotAKeyThatLeavesItOut()
+    {
+        using var dir = new TempDirectory();
+        var engine = new RecordingBuildEngine();
+        ComputeContainerCacheKey task = NewTask(dir, engine, dir.Path);
+        task.Inputs = [.. task.Inputs, new TaskItem("ContainerVolume", new Dictionary<string, string> { ["Setting"] = "Volumes", ["Value"] = "/data" })];
+
+        Assert.IsFalse(task.Execute());
+        Assert.AreEqual(DiagnosticCodes.UnexpectedFailure, engine.Errors.Single().Code);
+        StringAssert.Contains(engine.Errors.Single().Message, "Volumes");
     }
 
     [TestMethod]
@@ -186,7 +233,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
         string baseline = dir.Write("baseline.json", "{\n  \"schemaVersion\": 2,");
         using (var file = new FileStream(baseline, FileMode.Open))
         {
-            file.SetLength(ComputeContainerCacheKey.MaxBaselineBytes + 1L); // sparse
+            file.SetLength(KeyComputation.MaxBaselineBytes + 1L); // sparse
         }
 
         var engine = new RecordingBuildEngine { WarningsFail = true };
@@ -230,7 +277,7 @@ public sealed class ComputeContainerCacheKeyTaskTests
     private static ComputeContainerCacheKey NewTask(TempDirectory dir, RecordingBuildEngine engine, string publishDirectory, string tagPrefix = "") => new()
     {
         BuildEngine = engine,
-        PublishDirectory = publishDirectory,
+        Inputs = KeyInputItems.Of(publishDirectory),
         KeyFile = dir.Combine("container-cache.json"),
         TagPrefix = tagPrefix,
     };

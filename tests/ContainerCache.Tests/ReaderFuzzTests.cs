@@ -175,7 +175,7 @@ public sealed class ReaderFuzzTests
             var task = new ComputeContainerCacheKey
             {
                 BuildEngine = engine,
-                PublishDirectory = dir.Path,
+                Inputs = KeyInputItems.Of(dir.Path),
                 KeyFile = obj.Combine("container-cache.json"),
                 Baseline = baseline,
                 BaselineIsExplicit = true,

@@ -211,7 +211,7 @@ public sealed class StaleFilesTests
     private static ComputeContainerCacheKey NewTask(TempDirectory dir, IBuildEngine engine, string publish, string[] produced, bool prune) => new()
     {
         BuildEngine = engine,
-        PublishDirectory = publish,
+        Inputs = KeyInputItems.Of(publish),
         KeyFile = Path.Combine(publish, "container-cache.json"),
         TemporaryDirectory = dir.Path,
         FindStaleFiles = true,

@@ -121,7 +121,7 @@ public sealed class TaskInputTests
         var task = new ComputeContainerCacheKey
         {
             BuildEngine = engine,
-            PublishDirectory = dir.Path,
+            Inputs = KeyInputItems.Of(dir.Path),
             KeyFile = dir.Combine("container-cache.json"),
             RegistryTimeout = timeout,
         };
@@ -144,7 +144,7 @@ public sealed class TaskInputTests
         var task = new ComputeContainerCacheKey
         {
             BuildEngine = engine,
-            PublishDirectory = dir.Path,
+            Inputs = KeyInputItems.Of(dir.Path),
             KeyFile = dir.Combine("container-cache.json"),
             RegistryTimeout = timeout,
         };
@@ -217,12 +217,9 @@ public sealed class TaskInputTests
         var task = new ComputeContainerCacheKey
         {
             BuildEngine = engine,
-            PublishDirectory = dir.Path,
+            Inputs = KeyInputItems.Of(dir.Path, new ImageSettings { BaseRegistry = registry, BaseRepository = name, BaseTag = tag }),
             KeyFile = dir.Combine("container-cache.json"),
             ResolveBaseImage = true,
-            BaseRegistry = registry,
-            BaseImageName = name,
-            BaseImageTag = tag,
         };
 
         Assert.IsFalse(task.Execute());
@@ -253,6 +250,11 @@ public sealed class TaskInputTests
             else if (property.PropertyType == typeof(bool))
             {
                 property.SetValue(task, true);
+            }
+            else if (property.PropertyType == typeof(ITaskItem[]) && property.Name == nameof(ComputeContainerCacheKey.Inputs))
+            {
+                // The list the package's targets make: every input of the key, each set to the value.
+                property.SetValue(task, KeyInputItems.AllSetTo(dir.Combine(given.Replace("/", "_", StringComparison.Ordinal)), given));
             }
             else if (property.PropertyType == typeof(ITaskItem[]))
             {

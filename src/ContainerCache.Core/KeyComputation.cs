@@ -1,0 +1,318 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace ContainerCache;
+
+/// <summary>What one key computation is given: the task's inputs, already read.</summary>
+public sealed class KeyRequest
+{
+    public string PublishDirectory { get; set; } = "";
+
+    public string KeyFile { get; set; } = "";
+
+    /// <summary>A second copy of the key file, in obj/, so that the next publish can explain itself even when bin/ is gone.</summary>
+    public string LastKeyFile { get; set; } = "";
+
+    /// <summary>Where to set aside the key the last publish left, before anything is written; empty after the build's first key.</summary>
+    public string PreviousKeyFile { get; set; } = "";
+
+    /// <summary>Where the key file is written before it is renamed into place; by default the system's temporary folder.</summary>
+    public string TemporaryDirectory { get; set; } = "";
+
+    /// <summary>Where the content hashes are kept between publishes (see <see cref="HashCache"/>); empty reads every file.</summary>
+    public string HashCacheFile { get; set; } = "";
+
+    public string TagPrefix { get; set; } = "";
+
+    /// <summary>The settings the key covers; <see cref="ImageSettings.BaseDigest"/> as the SDK was given it.</summary>
+    public ImageSettings Settings { get; set; } = new();
+
+    /// <summary>An earlier key file to explain the key against.</summary>
+    public string Baseline { get; set; } = "";
+
+    /// <summary>True when the user named the baseline: then it must exist and be readable (CONTAINERCACHE1008).</summary>
+    public bool BaselineIsExplicit { get; set; }
+
+    /// <summary>The fingerprint of the changes an earlier key of this build already reported, so as not to repeat them.</summary>
+    public string ReportedChanges { get; set; } = "";
+}
+
+/// <summary>How loud a message of the computation is; the task maps it to MSBuild's importance.</summary>
+public enum KeyNoteImportance
+{
+    Low,
+    Normal,
+    High,
+}
+
+/// <summary>One message of the computation, worded for the build log, without the <c>ContainerCache: </c> prefix.</summary>
+public sealed class KeyNote
+{
+    public KeyNote(KeyNoteImportance importance, string text)
+    {
+        Importance = importance;
+        Text = text;
+    }
+
+    public KeyNoteImportance Importance { get; }
+
+    public string Text { get; }
+}
+
+/// <summary>What a key computation returns.</summary>
+public sealed class KeyResult
+{
+    internal KeyResult(ContentKey key, string tag, ImageSettings settings, KeyChanges? changes, string changesFingerprint, IReadOnlyList<KeyNote> notes)
+    {
+        Key = key;
+        Tag = tag;
+        Settings = settings;
+        Changes = changes;
+        ChangesFingerprint = changesFingerprint;
+        Notes = notes;
+    }
+
+    /// <summary>The key and the entries it covers.</summary>
+    public ContentKey Key { get; }
+
+    public string Tag { get; }
+
+    /// <summary>The settings the key covers, with the base image's digest as it went into the key.</summary>
+    public ImageSettings Settings { get; }
+
+    /// <summary>The base image's digest that went into the key: given, resolved, or empty.</summary>
+    public string BaseDigest => Settings.BaseDigest;
+
+    /// <summary>The changes against the baseline; null when there was none to compare with.</summary>
+    public KeyChanges? Changes { get; }
+
+    /// <summary>The fingerprint of the changes reported (see <see cref="KeyRequest.ReportedChanges"/>); empty without a baseline.</summary>
+    public string ChangesFingerprint { get; }
+
+    /// <summary>What to log, in order.</summary>
+    public IReadOnlyList<KeyNote> Notes { get; }
+}
+
+/// <summary>
+/// One key computation: sets the last publish's key aside, computes the key over the publish
+/// directory and the settings, writes the key file, and compares it with the baseline. Every
+/// message it has for the build log is in the result; bad input is a <see cref="ContainerCacheException"/>.
+/// </summary>
+public static class KeyComputation
+{
+    /// <summary>The bound on a baseline read whole (it is parsed into memory): a key file of 20,000 files is a few MiB.</summary>
+    public const int MaxBaselineBytes = 32 << 20;
+
+    /// <param name="request">What the key is computed from.</param>
+    /// <param name="resolveBaseDigest">Resolves the base image's tag to a digest ("" when it cannot); null keys the base by name.</param>
+    /// <exception cref="ContainerCacheException">Bad input, named.</exception>
+    public static KeyResult Run(KeyRequest request, Func<ImageSettings, string>? resolveBaseDigest)
+    {
+        CheckTagPrefix(request.TagPrefix);
+        var notes = new List<KeyNote>();
+        SetAsideLastKey(request);
+        bool hasBaseline = HasBaseline(request, notes);
+        ImageSettings settings = request.Settings;
+        string givenDigest = settings.BaseDigest;
+        string baseDigest = givenDigest.Length > 0 || resolveBaseDigest is null ? givenDigest : resolveBaseDigest(settings);
+        settings.BaseDigest = baseDigest;
+
+        var stopwatch = Stopwatch.StartNew();
+        HashCache? cache = request.HashCacheFile.Length == 0 || !HashCache.Supported ? null : HashCache.Open(request.HashCacheFile);
+        ContentKey key = ContentKey.Compute(request.PublishDirectory, settings.ToSettings(), excludedFile: request.KeyFile, cache);
+        string baseImage = settings.BaseRepository.Length == 0 ? "" : settings.BaseRegistry + "/" + settings.BaseRepository + (settings.BaseTag.Length == 0 ? "" : ":" + settings.BaseTag);
+        StringBuilder keyFileContent = KeyFile.SerializeText(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
+        KeyChanges? changes = hasBaseline ? CompareWithBaseline(request, keyFileContent, key, baseDigest, notes) : null;
+        bool written = KeyFile.WriteIfChanged(
+            request.KeyFile, keyFileContent, request.TemporaryDirectory.Length > 0 ? request.TemporaryDirectory : Path.GetTempPath(), "ContainerCacheKeyFile");
+        if (request.LastKeyFile.Length > 0)
+        {
+            KeyFile.WriteIfChanged(request.LastKeyFile, keyFileContent, name: "The key file's copy in obj/ (IntermediateOutputPath)");
+        }
+
+        string? cacheUnwritable = cache?.Save();
+        stopwatch.Stop();
+
+        notes.Add(new KeyNote(
+            KeyNoteImportance.High,
+            string.Format(
+                CultureInfo.InvariantCulture,
+                "key {0} ({1} files, {2}, {3}{4} ms){5}{6}",
+                key.Key,
+                key.FileCount,
+                FormatBytes(key.TotalBytes),
+                cache is null ? "" : $"{cache.Hashed} read, ",
+                stopwatch.ElapsedMilliseconds,
+                settings.RuntimeIdentifier.Length == 0 ? "" : " for " + Printable.Of(settings.RuntimeIdentifier),
+                baseDigest.Length == 0 || givenDigest.Length > 0 ? "" : $", base image {Printable.Of(baseImage)} at {Printable.Of(baseDigest.Substring(0, 19))}")));
+        notes.Add(new KeyNote(KeyNoteImportance.Low, $"key file {Printable.Of(request.KeyFile)} {(written ? "written" : "unchanged")}"));
+        if (cache is not null)
+        {
+            notes.Add(new KeyNote(
+                KeyNoteImportance.Low,
+                $"{cache.Hashed} files read, {cache.Reused} unchanged since they were hashed (size, inode, change and modification times){(cache.IgnoredBecause is null ? "" : $"; the hash cache {Printable.Of(request.HashCacheFile)} was not used: {Printable.Of(cache.IgnoredBecause)}")}"));
+            if (cacheUnwritable is not null)
+            {
+                notes.Add(new KeyNote(KeyNoteImportance.Normal, Printable.Of(cacheUnwritable)));
+            }
+        }
+
+        string fingerprint = Explain(request, changes, notes);
+        return new KeyResult(key, request.TagPrefix + key.Key, settings, changes, fingerprint, notes);
+    }
+
+    /// <summary>Checked before anything is touched: with any key, the prefix must make a valid tag.</summary>
+    /// <exception cref="ContainerCacheException">CONTAINERCACHE1004.</exception>
+    public static void CheckTagPrefix(string prefix)
+    {
+        if (!ImageTag.IsValid(prefix + new string('0', 32)))
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.InvalidTag,
+                $"ContainerCacheTagPrefix '{prefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
+        }
+    }
+
+    /// <summary>
+    /// Copies the last publish's key to <see cref="KeyRequest.PreviousKeyFile"/>, or deletes that when
+    /// there is none. Only regular files are opened: a FIFO in the key file's place would block a copy.
+    /// </summary>
+    private static void SetAsideLastKey(KeyRequest request)
+    {
+        string previous = request.PreviousKeyFile;
+        if (previous.Length == 0)
+        {
+            return;
+        }
+
+        static bool IsRegularFile(string path) => path.Length > 0 && File.Exists(path) && SmallFile.SpecialType(path) is null;
+        string? last = IsRegularFile(request.LastKeyFile) ? request.LastKeyFile : IsRegularFile(request.KeyFile) ? request.KeyFile : null;
+        try
+        {
+            if (Directory.Exists(previous) || (File.Exists(previous) && !IsRegularFile(previous)))
+            {
+                throw new IOException("something other than a file is in its place; delete it (the package keeps a file there).");
+            }
+
+            if (last is null)
+            {
+                File.Delete(previous);
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(previous)!);
+            File.Copy(last, previous, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.KeyFileUnwritable,
+                $"The copy of the last key file '{Printable.Of(previous)}' cannot be written: {Printable.Of(e.Message)}");
+        }
+    }
+
+    /// <summary>Whether there is a baseline to explain the key against; a named one must exist.</summary>
+    private static bool HasBaseline(KeyRequest request, List<KeyNote> notes)
+    {
+        string baseline = request.Baseline;
+        if (baseline.Length == 0)
+        {
+            return false;
+        }
+
+        if (!File.Exists(baseline))
+        {
+            if (request.BaselineIsExplicit)
+            {
+                BaselineUnreadable(request, new FileNotFoundException($"Could not find file '{baseline}'."), notes);
+            }
+
+            return false;
+        }
+
+        // Never opened unless it is a regular file: a FIFO would block the build, a device feed it forever.
+        if (SmallFile.SpecialType(baseline) is string type)
+        {
+            BaselineUnreadable(request, new IOException($"It is {type}, not a regular file, so it is not opened."), notes);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static KeyChanges? CompareWithBaseline(KeyRequest request, StringBuilder keyFileContent, ContentKey key, string baseDigest, List<KeyNote> notes)
+    {
+        KeyFileContent baseline;
+        try
+        {
+            // A key file carries no timestamps: the same text means the same key from the same
+            // inputs, and there is nothing to explain (nor to parse).
+            if (KeyFile.HasContent(request.Baseline, keyFileContent))
+            {
+                return KeyChanges.None(key.Key);
+            }
+
+            string text = SmallFile.ReadAllText(request.Baseline, MaxBaselineBytes) ?? throw new ContainerCacheException(
+                DiagnosticCodes.FileTooLarge,
+                $"{(request.BaselineIsExplicit ? "ContainerCacheBaseline" : "The last publish's key file")} '{Printable.Of(request.Baseline)}' is larger than {SmallFile.Describe(MaxBaselineBytes)}, the most ContainerCache reads of a key file (one of 20,000 files is a few MiB), so it is not compared.");
+            baseline = KeyFile.Read(text);
+        }
+        catch (ContainerCacheException e) when (!request.BaselineIsExplicit)
+        {
+            // Only an explanation is lost: the key stands without it.
+            notes.Add(new KeyNote(KeyNoteImportance.Normal, Printable.Of(e.Message)));
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            BaselineUnreadable(request, e, notes);
+            return null;
+        }
+
+        return KeyChanges.Compare(baseline, key, baseDigest);
+    }
+
+    /// <summary>An explicit baseline must be readable (CONTAINERCACHE1008); the last publish's key file need not be.</summary>
+    private static void BaselineUnreadable(KeyRequest request, Exception e, List<KeyNote> notes)
+    {
+        if (request.BaselineIsExplicit)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.BaselineUnreadable,
+                $"ContainerCacheBaseline '{Printable.Of(request.Baseline)}' cannot be read as a key file: {Printable.Of(e.Message)}");
+        }
+
+        notes.Add(new KeyNote(KeyNoteImportance.Normal, $"the last publish's key file cannot be compared with ({Printable.Of(e.Message)})."));
+    }
+
+    /// <summary>Says what changed, unless an earlier key of this build said the same; returns the fingerprint of what was said.</summary>
+    private static string Explain(KeyRequest request, KeyChanges? changes, List<KeyNote> notes)
+    {
+        if (changes is null)
+        {
+            notes.Add(new KeyNote(KeyNoteImportance.Low, "no earlier key file to compare with."));
+            return "";
+        }
+
+        string summary = changes.Summary(request.BaselineIsExplicit ? $"the baseline {Printable.Of(request.Baseline)}" : "the last publish");
+        string fingerprint = KeyChanges.Fingerprint(summary);
+        if (fingerprint != request.ReportedChanges)
+        {
+            // A key by the base's name that differs only because the last one covered its digest: nothing the user changed.
+            bool onlyUnresolvedBase = changes.InputsUnchanged && changes.Key != changes.PreviousKey;
+            notes.Add(new KeyNote(onlyUnresolvedBase ? KeyNoteImportance.Normal : KeyNoteImportance.High, summary));
+        }
+
+        return fingerprint;
+    }
+
+    private static string FormatBytes(long bytes) =>
+        bytes < 1024 * 1024
+            ? (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB"
+            : (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+}
