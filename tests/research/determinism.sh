@@ -9,14 +9,15 @@
 # For each template: `dotnet new` once, ContainerCache referenced from a Directory.Build.props (so
 # every project of the template gets it, as the README advises), a git repository with one commit;
 # then `dotnet publish -c Release` of the app's project, each in a clean tree, in
-#   A        $DIR/a/App                                   (the work tree it was committed in)
-#   B        $DIR/b/a/much/deeper/folder/than/the/first/App (a copy of A's files, another depth, no .git)
-#   clone    $DIR/c/src/App                               (git clone of the commit)
-#   archive  $DIR/d/App                                   (git archive of the commit, no .git)
+#   A        $DIR/TEMPLATE/a/Shop                                    (the work tree it was committed in)
+#   B        $DIR/TEMPLATE/b/a/much/deeper/folder/than/the/first/Shop (git archive of the commit, another depth)
+#   clone    $DIR/TEMPLATE/c/src/Shop                                (git clone of the commit)
+#   archive  $DIR/TEMPLATE/d/Shop                                    (git archive of the commit, A's depth)
 # and compares the four publish directories file by file (sha256) and the keys in container-cache.json.
 # Prints a table (template | files | same key in all 4? | files that differ), also written to
 # $DIR/results.md; each differing file is noted "holds its build folder" when the folder's path
-# is in its bytes. Everything stays in $DIR for a closer look (publish dirs, logs, binlogs).
+# is in its bytes, and a static web assets manifest that differs only in Last-Modified values (which
+# the key normalises) is noted so. Everything stays in $DIR for a closer look (publish dirs, logs, binlogs).
 # ContainerCache is packed from this repository into $DIR/feed; the apps restore with their own
 # NUGET_PACKAGES ($DIR/packages). Templates whose packages do not restore here are reported as such.
 set -uo pipefail
@@ -25,24 +26,26 @@ work="${DETERMINISM_DIR:-/tmp/cc-determinism}"
 user_nuget="${NUGET_PACKAGES-}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_UI_LANGUAGE=en
 
+# The app's name: not "App", a component of the Blazor templates (App.razor), whose class would hide the namespace.
+app=Shop
 # name | dotnet new arguments | extra publish arguments | the project to publish, relative to the repository
 templates=(
-  "console|console||App.csproj"
-  "console-self-contained|console|-r linux-x64 --self-contained|App.csproj"
-  "console-trimmed-single-file|console|-r linux-x64 --self-contained -p:PublishTrimmed=true -p:PublishSingleFile=true|App.csproj"
-  "worker|worker||App.csproj"
-  "webapi|webapi||App.csproj"
-  "grpc|grpc||App.csproj"
-  "mvc|mvc||App.csproj"
-  "webapp|webapp||App.csproj"
-  "blazor-server|blazor --interactivity Server||App.csproj"
-  "blazor-webassembly|blazor --interactivity WebAssembly||App/App.csproj"
-  "blazor-auto|blazor --interactivity Auto||App/App.csproj"
-  "blazorwasm|blazorwasm||App.csproj"
+  "console|console||$app.csproj"
+  "console-self-contained|console|-r linux-x64 --self-contained|$app.csproj"
+  "console-trimmed-single-file|console|-r linux-x64 --self-contained -p:PublishTrimmed=true -p:PublishSingleFile=true|$app.csproj"
+  "worker|worker||$app.csproj"
+  "webapi|webapi||$app.csproj"
+  "grpc|grpc||$app.csproj"
+  "mvc|mvc||$app.csproj"
+  "webapp|webapp||$app.csproj"
+  "blazor-server|blazor --interactivity Server||$app.csproj"
+  "blazor-webassembly|blazor --interactivity WebAssembly||$app/$app.csproj"
+  "blazor-auto|blazor --interactivity Auto||$app/$app.csproj"
+  "blazorwasm|blazorwasm||$app.csproj"
 )
 folders=(a b c d)
 declare -A folder_name=([a]=A [b]=B [c]=clone [d]=archive)
-declare -A folder_path=([a]=a/App [b]=b/a/much/deeper/folder/than/the/first/App [c]=c/src/App [d]=d/App)
+declare -A folder_path=([a]=a/$app [b]=b/a/much/deeper/folder/than/the/first/$app [c]=c/src/$app [d]=d/$app)
 
 wanted=("$@")
 is_wanted() { [ ${#wanted[@]} -eq 0 ] && return 0; local w; for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
@@ -52,7 +55,8 @@ echo "Work folder: $work   SDK: $(dotnet --version)   $(date -u +%FT%TZ)"
 
 feed="$work/feed"
 if [ -z "${DETERMINISM_NO_PACK-}" ] || ! ls "$feed"/ContainerCache.*.nupkg >/dev/null 2>&1; then
-  rm -rf "$feed" "$work/packages"
+  # Packed anew with the same version: NuGet's copy of the last one must go.
+  rm -rf "$feed" "$work/packages/containercache"
   echo "Packing ContainerCache into $feed"
   if ! env -u NUGET_PACKAGES ${user_nuget:+NUGET_PACKAGES="$user_nuget"} dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$feed" -nodeReuse:false -v:q >"$work/pack.log" 2>&1; then
     tail -n 30 "$work/pack.log"; echo "pack failed" >&2; exit 1
@@ -61,11 +65,10 @@ fi
 version=$(ls "$feed" | sed -n 's/^ContainerCache\.\([0-9][^/]*\)\.nupkg$/\1/p' | head -n1)
 export NUGET_PACKAGES="$work/packages"
 
+# One row per template, kept across runs: a run of some templates replaces their rows only.
 results="$work/results.md"
-{
-  echo "| template | files | same key in all 4? | files that differ |"
-  echo "| --- | --- | --- | --- |"
-} >"$results"
+[ -f "$results" ] || printf '| template | files | same key in all 4? | files that differ |\n| --- | --- | --- | --- |\n' >"$results"
+record() { { grep -v -F "| $1 |" "$results"; echo "$2"; } >"$results.new"; mv "$results.new" "$results"; }
 
 git_() { git -c user.name=research -c user.email=research@containercache.invalid -c init.defaultBranch=main "$@"; }
 
@@ -78,10 +81,10 @@ for row in "${templates[@]}"; do
   a="$t/${folder_path[a]}"
   mkdir -p "$(dirname "$a")"
   # shellcheck disable=SC2086
-  if ! dotnet new $new_args -n App -o "$a" --no-restore >"$t/new.log" 2>&1; then
-    echo "| $name | - | not built | dotnet new failed: $(tail -n1 "$t/new.log") |" >>"$results"; continue
+  if ! dotnet new $new_args -n $app -o "$a" --no-restore >"$t/new.log" 2>&1; then
+    record "$name" "| $name | - | not built | dotnet new failed: $(tail -n1 "$t/new.log") |"; continue
   fi
-  # The blazor template with WebAssembly components makes App/App and App/App.Client.
+  # The blazor template with WebAssembly components makes Shop/Shop and Shop/Shop.Client.
   cat >"$a/Directory.Build.props" <<XML
 <Project>
   <ItemGroup>
@@ -127,7 +130,7 @@ XML
     fi
   done
   if [ -n "$failed" ]; then
-    echo "| $name | - | not built | ${failed//|/\\|} |" >>"$results"; unset key; continue
+    record "$name" "| $name | - | not built | ${failed//|/\\|} |"; unset key; continue
   fi
 
   same="yes"
@@ -139,6 +142,11 @@ XML
     [ -n "$file" ] || continue
     note="$file"
     where=()
+    # The SDK writes each asset's modification time into this manifest; the key hashes it without them.
+    if [[ "$file" == *.staticwebassets.endpoints.json ]]; then
+      blanked=$(for f in "${folders[@]}"; do sed -E 's/("Name":"Last-Modified","Value":")[^"]*"/\1"/g' "$(cat "$t/publishdir-$f.txt")/$file" | sha256sum; done | sort -u | wc -l)
+      [ "$blanked" = 1 ] && where+=("only Last-Modified values, which the key leaves out")
+    fi
     for f in "${folders[@]}"; do
       p="$(cat "$t/publishdir-$f.txt")/$file"
       if [ ! -e "$p" ]; then where+=("absent in ${folder_name[$f]}"); continue; fi
@@ -149,7 +157,7 @@ XML
   done <<<"$differ"
   count=$(wc -l <"$t/files-a.txt")
   if [ ${#notes[@]} -eq 0 ]; then list="none"; else list=$(IFS=';'; echo "${notes[*]}" | sed 's/;/; /g'); fi
-  echo "| $name | $count | $same | ${list//|/\\|} |" >>"$results"
+  record "$name" "| $name | $count | $same | ${list//|/\\|} |"
   echo "$name: same key in all 4: $same; differ: $list"
   unset key
 done
