@@ -153,6 +153,22 @@ public sealed class DeterministicBuildTests
     }
 
     [TestMethod]
+    public async Task BlazorWebAppWithWebAssemblyComponentsInAnotherDirectory_SameKey()
+    {
+        // dotnet new blazor --interactivity Auto: the server project's components, and the .Client
+        // project's, compiled to WebAssembly and published under wwwroot/_framework, both by Razor.
+        TestApp app = await TestApp.CreateBlazorWebAppAsync("BlazorAuto", "Auto");
+        await app.PublishAsync();
+        string[] client = Directory.GetFiles(Path.Combine(app.PublishDirectory(), "wwwroot", "_framework"), "BlazorAuto.Client.*.wasm");
+        Assert.AreEqual(1, client.Length, "The WebAssembly components ship in the image.");
+
+        TestApp moved = app.CopyTo(Elsewhere("BlazorAuto"));
+        await moved.PublishAsync();
+        Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
+        Assert.IsTrue(File.Exists(Path.Combine(moved.PublishDirectory(), "wwwroot", "_framework", Path.GetFileName(client[0]))), "The client's fingerprinted name, from its content, is the same.");
+    }
+
+    [TestMethod]
     public async Task SelfContained_CleanRebuildAndAnotherDirectory_SameKey()
     {
         TestApp app = TestApp.Create("SelfContained", "<RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained>");

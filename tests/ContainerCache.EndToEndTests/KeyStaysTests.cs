@@ -1,3 +1,6 @@
+using ContainerCache.TestRegistry;
+using System.Text.Json;
+
 namespace ContainerCache.EndToEndTests;
 
 /// <summary>
@@ -50,5 +53,33 @@ public sealed class KeyStaysTests
             "-p:ContainerImageTags=\"1.0.0;stable\"");
         Assert.AreEqual(key, app.KeyFileKey());
         Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync("elsewhere/" + app.Repository, "stable"))["dev.containercache.key"]);
+    }
+
+    [TestMethod]
+    public async Task WebApiPublishedTwice_SameKey_WebConfigInTheKeyFromTheFirst_ContainerPublishToo()
+    {
+        // The SDK writes web.config after Publish (_DotNetCLIPostPublish): a key computed before it
+        // left it out the first time and took it in the next ("files added (1): web.config").
+        TestApp app = TestApp.Create("WebConfig", program: "var app = Microsoft.AspNetCore.Builder.WebApplication.Create(args);\napp.Run();\n");
+        string project = Path.Combine(app.Directory, "WebConfig.csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("Sdk=\"Microsoft.NET.Sdk\"", "Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal));
+        await app.PublishAsync();
+        string key = app.KeyFileKey();
+        CollectionAssert.Contains(KeyFilePaths(app), "web.config");
+
+        CommandResult again = await app.PublishAsync();
+        StringAssert.Contains(again.Output, "ContainerCache: key unchanged since the last publish.", again.Output);
+        Assert.AreEqual(key, app.KeyFileKey());
+
+        // A container publish keys again just before the image is built: web.config is there too.
+        await app.PublishContainerAsync();
+        CollectionAssert.Contains(KeyFilePaths(app), "web.config");
+        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))["dev.containercache.key"]);
+    }
+
+    private static string[] KeyFilePaths(TestApp app)
+    {
+        using JsonDocument keyFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(app.PublishDirectory(), "container-cache.json")));
+        return [.. keyFile.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()!)];
     }
 }

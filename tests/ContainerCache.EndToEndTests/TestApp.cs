@@ -6,12 +6,15 @@ namespace ContainerCache.EndToEndTests;
 /// <summary>A console app in its own folder that references the packed ContainerCache package.</summary>
 public sealed class TestApp
 {
+    private readonly string _sourceRoot;
     private int _publishes;
 
-    private TestApp(string directory, string repository)
+    /// <param name="sourceRoot">The folder that holds all of the app's sources, the project's or one above it.</param>
+    private TestApp(string directory, string repository, string? sourceRoot = null)
     {
         Directory = directory;
         Repository = repository;
+        _sourceRoot = sourceRoot ?? directory;
     }
 
     public string Directory { get; }
@@ -68,6 +71,33 @@ public sealed class TestApp
         app.WriteFile("App.razor", "<h1>Hello</h1>\n");
         app.WriteFile("wwwroot/index.html", """<!DOCTYPE html><html><body><div id="app"></div><script src="_framework/blazor.webassembly.js"></script></body></html>""");
         return app;
+    }
+
+    /// <summary>
+    /// A Blazor Web App as <c>dotnet new blazor</c> makes it, with the given interactivity
+    /// (WebAssembly or Auto: a server project, <c>NAME/NAME.csproj</c>, and the project of its
+    /// WebAssembly components, <c>NAME.Client</c>). Both reference the package, from a
+    /// Directory.Build.props above them; the app is the server project.
+    /// </summary>
+    public static async Task<TestApp> CreateBlazorWebAppAsync(string name, string interactivity)
+    {
+        string repository = name.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
+        string root = Path.Combine(EndToEnd.WorkDirectory, "apps", repository);
+        CommandResult created = await Dotnet.RunAsync(EndToEnd.WorkDirectory, ["new", "blazor", "--interactivity", interactivity, "-n", name, "-o", root, "--no-restore"]);
+        Assert.AreEqual(0, created.ExitCode, "dotnet new blazor failed:\n" + created.Output);
+        File.Copy(Path.Combine(EndToEnd.WorkDirectory, "nuget.config"), Path.Combine(root, "nuget.config"));
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{EndToEnd.BaseImage}</ContainerBaseImage>
+                <ContainerRepository>{repository}</ContainerRepository>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ContainerCache" Version="{EndToEnd.PackageVersion}" />
+              </ItemGroup>
+            </Project>
+            """);
+        return new TestApp(Path.Combine(root, name), repository, root);
     }
 
     /// <summary><c>dotnet publish -t:PublishContainer</c> to the test registry.</summary>
@@ -129,15 +159,17 @@ public sealed class TestApp
         }
     }
 
-    /// <summary>Copies the app's sources (not bin/ or obj/) to another folder: the same app, somewhere else.</summary>
+    /// <summary>
+    /// Copies the app's sources (not bin/ or obj/) to another folder: the same app, somewhere else.
+    /// An app of several projects is copied whole, from the folder that holds them.
+    /// </summary>
     public TestApp CopyTo(string directory)
     {
-        foreach (string file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories))
+        foreach (string file in System.IO.Directory.EnumerateFiles(_sourceRoot, "*", SearchOption.AllDirectories))
         {
-            string relative = Path.GetRelativePath(Directory, file);
-            if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                || relative.EndsWith(".binlog", StringComparison.Ordinal))
+            string relative = Path.GetRelativePath(_sourceRoot, file);
+            string[] parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts[..^1].Any(p => p is "bin" or "obj") || relative.EndsWith(".binlog", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -147,7 +179,7 @@ public sealed class TestApp
             File.Copy(file, target);
         }
 
-        return new TestApp(directory, Repository);
+        return new TestApp(Path.Combine(directory, Path.GetRelativePath(_sourceRoot, Directory)), Repository, directory);
     }
 
     /// <summary>The same app in another folder, whose files something else put there (a git clone, an archive).</summary>
