@@ -17,7 +17,7 @@ public static class EndToEnd
 {
     public const string PackageVersion = "0.1.0";
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Repository.Root;
     public static string WorkDirectory { get; private set; } = "";
     public static string Feed { get; private set; } = "";
     public static string Packages { get; private set; } = "";
@@ -65,30 +65,9 @@ public static class EndToEnd
     {
         Reader?.Dispose();
         Registry?.Dispose();
-        if (Environment.GetEnvironmentVariable("CONTAINERCACHE_KEEP_TEST_FILES") != "1")
-        {
-            try
-            {
-                Directory.Delete(WorkDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        Repository.DeleteUnlessKept(WorkDirectory);
     }
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContainerCache.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContainerCache.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>Runs the dotnet CLI the way a user does, isolated to this run's feed and package folder.</summary>

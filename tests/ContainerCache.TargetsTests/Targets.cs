@@ -21,7 +21,7 @@ public static class Targets
 
     public const string KeyLabel = "dev.containercache.key";
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Repository.Root;
 
     public static string TaskAssembly { get; } =
         typeof(Targets).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ContainerCacheTaskAssembly").Value!;
@@ -41,30 +41,9 @@ public static class Targets
     [AssemblyCleanup]
     public static void Cleanup()
     {
-        if (Environment.GetEnvironmentVariable("CONTAINERCACHE_KEEP_TEST_FILES") != "1")
-        {
-            try
-            {
-                Directory.Delete(WorkDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        Repository.DeleteUnlessKept(WorkDirectory);
     }
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContainerCache.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContainerCache.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>

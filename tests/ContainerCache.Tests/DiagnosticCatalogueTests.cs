@@ -12,7 +12,7 @@ namespace ContainerCache.Tests;
 [TestClass]
 public sealed partial class DiagnosticCatalogueTests
 {
-    private static readonly string Root = FindRepositoryRoot();
+    private static readonly string Root = ContainerCache.TestRegistry.Repository.Root;
     private static readonly string Pages = Path.Combine(Root, "docs", "diagnostics");
 
     [GeneratedRegex(@"CONTAINERCACHE\d{4}")]
@@ -137,16 +137,4 @@ public sealed partial class DiagnosticCatalogueTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Concat(Directory.GetFiles(Path.Combine(Root, "build")));
 
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContainerCache.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContainerCache.sln not found above " + AppContext.BaseDirectory);
-    }
 }

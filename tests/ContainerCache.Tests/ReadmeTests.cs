@@ -10,7 +10,7 @@ namespace ContainerCache.Tests;
 [TestClass]
 public sealed class ReadmeTests
 {
-    private static readonly string Root = FindRepositoryRoot();
+    private static readonly string Root = ContainerCache.TestRegistry.Repository.Root;
     private static readonly string Readme = File.ReadAllText(Path.Combine(Root, "README.md"));
 
     [TestMethod]
@@ -109,16 +109,4 @@ public sealed class ReadmeTests
         return anchors;
     }
 
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContainerCache.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContainerCache.sln not found above " + AppContext.BaseDirectory);
-    }
 }
