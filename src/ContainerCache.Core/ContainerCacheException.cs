@@ -6,7 +6,7 @@ namespace ContainerCache;
 /// Bad input that stops keying. <see cref="Code"/> is the stable diagnostic code the build reports;
 /// the message names the file or property at fault.
 /// </summary>
-public sealed class ContainerCacheException : Exception
+internal sealed class ContainerCacheException : Exception
 {
     public ContainerCacheException(string code, string message, Exception? inner = null)
         : base(message, inner) => Code = code;

@@ -6,7 +6,7 @@ namespace ContainerCache;
 /// A named container setting that shapes the image, for example <c>entrypoint</c> or
 /// <c>env:ASPNETCORE_URLS</c>. Values keep their order: for argument lists order is meaning.
 /// </summary>
-public sealed class ContainerSetting
+internal sealed class ContainerSetting
 {
     public ContainerSetting(string name, IReadOnlyList<string> values)
     {

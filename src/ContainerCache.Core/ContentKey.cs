@@ -9,7 +9,7 @@ using System.Text;
 namespace ContainerCache;
 
 /// <summary>One file system entry of the key's input, as recorded in the key file.</summary>
-public sealed class KeyedEntry
+internal sealed class KeyedEntry
 {
     internal KeyedEntry(string path, EntryKind kind, long size, string? hash, bool executable, string? normalization)
     {
@@ -38,7 +38,7 @@ public sealed class KeyedEntry
 /// One setting of the key's input: its name and a salted hash of its encoded values, never the
 /// values. The values stay in memory, for comparing with an earlier key file.
 /// </summary>
-public sealed class KeyedSetting
+internal sealed class KeyedSetting
 {
     internal KeyedSetting(string name, string hash, ContainerSetting setting)
     {
@@ -56,7 +56,7 @@ public sealed class KeyedSetting
 }
 
 /// <summary>A content key and the per-input manifest it was computed from.</summary>
-public sealed class ContentKey
+internal sealed class ContentKey
 {
     /// <summary>Bumped whenever the encoding changes, so every key changes with it.</summary>
     /// <remarks>2: the content of static web assets manifests is hashed after normalisation.</remarks>

@@ -10,7 +10,7 @@ namespace ContainerCache;
 /// shipped files, where the SDK offers no way to make the build deterministic. A normalisation
 /// removes only that noise; every other byte of the file still counts.
 /// </summary>
-public static class ContentNormalization
+internal static class ContentNormalization
 {
     /// <summary>
     /// ASP.NET Core's static web assets manifest (<c>*.staticwebassets.endpoints.json</c>) records

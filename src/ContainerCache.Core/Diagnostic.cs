@@ -1,7 +1,7 @@
 namespace ContainerCache;
 
 /// <summary>One entry of the catalogue in <see cref="DiagnosticCodes"/>.</summary>
-public sealed class Diagnostic
+internal sealed class Diagnostic
 {
     internal Diagnostic(string code, DiagnosticSeverity severity, string title)
     {
@@ -24,7 +24,7 @@ public sealed class Diagnostic
 }
 
 /// <summary>Errors (CONTAINERCACHE1xxx) stop the build; warnings (CONTAINERCACHE2xxx) do not.</summary>
-public enum DiagnosticSeverity
+internal enum DiagnosticSeverity
 {
     Error,
     Warning,

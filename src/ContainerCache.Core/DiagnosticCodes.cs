@@ -11,7 +11,7 @@ namespace ContainerCache;
 /// the pages under docs/diagnostics and the README's table to each other. Each message says the
 /// particulars (the property, the file, the reason) where they are known.
 /// </summary>
-public static class DiagnosticCodes
+internal static class DiagnosticCodes
 {
     /// <summary>Where the doc pages are: a page per code, named by it.</summary>
     public const string HelpLinkBase = "https://github.com/containercache/containercache/blob/main/docs/diagnostics/";

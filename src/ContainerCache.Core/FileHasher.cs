@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 namespace ContainerCache;
 
 /// <summary>The XxHash128 of a file's bytes, and how many bytes were read.</summary>
-public readonly struct ContentHash
+internal readonly struct ContentHash
 {
     public ContentHash(long length, byte[] hash)
     {
@@ -27,7 +27,7 @@ public readonly struct ContentHash
 /// Hashes file contents, in parallel when there is enough to read, streaming each file through a
 /// pooled buffer so that memory does not grow with file size.
 /// </summary>
-public static class FileHasher
+internal static class FileHasher
 {
     private const int BufferSize = 1 << 20;
 

@@ -21,7 +21,7 @@ namespace ContainerCache;
 /// <para>Where stamps cannot be read (<see cref="FileStamp.Supported"/> is false), nothing is
 /// cached and every file is hashed. A cache file that cannot be read is ignored, never trusted.</para>
 /// </remarks>
-public sealed class HashCache
+internal sealed class HashCache
 {
     /// <summary>2 s: coarser than any file system's time stamps that ContainerCache runs on, and than the kernel's tick.</summary>
     internal const long RacyWindowNs = 2_000_000_000L;

@@ -11,7 +11,7 @@ namespace ContainerCache;
 /// docker and the SDK read it (a first part with '.' or ':', or <c>localhost</c>, is a registry;
 /// otherwise the image is on Docker Hub).
 /// </summary>
-public sealed class ImageReference
+internal sealed class ImageReference
 {
     public const string DockerHub = "docker.io";
 

@@ -9,7 +9,7 @@ namespace ContainerCache;
 /// The base image is named by reference; registry, repository and tags the image is pushed under
 /// are not settings: the key identifies content, not where it is stored.
 /// </summary>
-public sealed class ImageSettings
+internal sealed class ImageSettings
 {
     public string BaseRegistry { get; set; } = "";
     public string BaseRepository { get; set; } = "";

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ContainerCache;
 
 /// <summary>The registry tag grammar of the OCI distribution spec.</summary>
-public static class ImageTag
+internal static class ImageTag
 {
     private static readonly Regex Grammar = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant);
 

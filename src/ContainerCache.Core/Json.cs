@@ -11,7 +11,7 @@ namespace ContainerCache;
 /// Objects read as <see cref="Dictionary{TKey, TValue}"/> (string to object?), arrays as
 /// <see cref="List{T}"/> of object?, strings as string, numbers as double, true/false as bool.
 /// </summary>
-public static class Json
+internal static class Json
 {
     private const int MaxDepth = 64;
 

@@ -9,7 +9,7 @@ namespace ContainerCache;
 /// What changed between an earlier key file and a new key: files added, removed and changed by
 /// path, settings by name. Names only: setting values are compared through their salted hashes.
 /// </summary>
-public sealed class KeyChanges
+internal sealed class KeyChanges
 {
     private const string BaseDigestSetting = "base.digest";
 

@@ -9,7 +9,7 @@ using System.Text;
 namespace ContainerCache;
 
 /// <summary>What one key computation is given: the task's inputs, already read.</summary>
-public sealed class KeyRequest
+internal sealed class KeyRequest
 {
     public string PublishDirectory { get; set; } = "";
 
@@ -43,7 +43,7 @@ public sealed class KeyRequest
 }
 
 /// <summary>How loud a message of the computation is; the task maps it to MSBuild's importance.</summary>
-public enum KeyNoteImportance
+internal enum KeyNoteImportance
 {
     Low,
     Normal,
@@ -51,7 +51,7 @@ public enum KeyNoteImportance
 }
 
 /// <summary>One message of the computation, worded for the build log, without the <c>ContainerCache: </c> prefix.</summary>
-public sealed class KeyNote
+internal sealed class KeyNote
 {
     public KeyNote(KeyNoteImportance importance, string text)
     {
@@ -65,7 +65,7 @@ public sealed class KeyNote
 }
 
 /// <summary>What a key computation returns.</summary>
-public sealed class KeyResult
+internal sealed class KeyResult
 {
     internal KeyResult(ContentKey key, string tag, ImageSettings settings, KeyChanges? changes, string changesFingerprint, IReadOnlyList<KeyNote> notes)
     {
@@ -103,7 +103,7 @@ public sealed class KeyResult
 /// directory and the settings, writes the key file, and compares it with the baseline. Every
 /// message it has for the build log is in the result; bad input is a <see cref="ContainerCacheException"/>.
 /// </summary>
-public static class KeyComputation
+internal static class KeyComputation
 {
     /// <summary>The bound on a baseline read whole (it is parsed into memory): a key file of 20,000 files is a few MiB.</summary>
     public const int MaxBaselineBytes = 32 << 20;

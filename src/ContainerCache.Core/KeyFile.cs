@@ -11,7 +11,7 @@ namespace ContainerCache;
 /// The key file, <c>container-cache.json</c>: the key, the schema version and the per-input manifest.
 /// It carries no timestamps or absolute paths, so unchanged input gives byte-identical files.
 /// </summary>
-public static class KeyFile
+internal static class KeyFile
 {
     /// <remarks>2: setting hashes are salted with the file's key (HMAC-SHA256), no longer plain XxHash128.</remarks>
     public const int SchemaVersion = 2;
@@ -377,7 +377,7 @@ public static class KeyFile
 }
 
 /// <summary>A key file as read back: what an earlier publish keyed.</summary>
-public sealed class KeyFileContent
+internal sealed class KeyFileContent
 {
     public KeyFileContent(
         int schemaVersion,

@@ -2,7 +2,7 @@ namespace ContainerCache;
 
 /// <summary>What an entry of the app layer is. The SDK follows links to files for their content
 /// and writes links to directories as empty directories. The values are part of the key's encoding.</summary>
-public enum EntryKind
+internal enum EntryKind
 {
     File = 0,
     Directory = 1,
@@ -11,7 +11,7 @@ public enum EntryKind
 }
 
 /// <summary>One entry of the app layer: a path relative to the publish directory, '/'-separated.</summary>
-public sealed class LayerEntry
+internal sealed class LayerEntry
 {
     public LayerEntry(string relativePath, string fullPath, EntryKind kind, bool executable)
         : this(relativePath, fullPath, kind, executable, stamp: null)

@@ -7,7 +7,7 @@ namespace ContainerCache;
 /// any character but '/' and NUL, so a name with a newline could otherwise print a line of its own
 /// (a fake <c>ContainerCache: hit ...</c>), and bidirectional overrides could show it reversed.
 /// </summary>
-public static class Printable
+internal static class Printable
 {
     /// <summary>
     /// The text with every control character (C0, DEL, C1), line or paragraph separator and bidi

@@ -18,7 +18,7 @@ namespace ContainerCache;
 /// not a regular file, a directory or a link to one is a coded error naming it, found before
 /// anything is opened (CONTAINERCACHE1010).
 /// </remarks>
-public static class PublishDirectory
+internal static class PublishDirectory
 {
     /// <param name="stamp">
     /// Also read each file's stamp (<see cref="FileStamp"/>), for a hash cache. Where stamps can be

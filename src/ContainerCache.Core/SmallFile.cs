@@ -9,7 +9,7 @@ namespace ContainerCache;
 /// MSBuild out of memory (above it the caller stops with CONTAINERCACHE1011), and only when it is
 /// a regular file, so that a FIFO cannot block the build nor a device feed it forever.
 /// </summary>
-public static class SmallFile
+internal static class SmallFile
 {
     /// <summary>The bound on what is read whole: far above any real input of that kind.</summary>
     public const int DefaultLimit = 64 << 20;

@@ -16,7 +16,7 @@ namespace ContainerCache;
 /// systems without change times, its modification or creation time), so that a file a user's target
 /// writes into the publish directory is never stale. Only files and links to files are ever stale.
 /// </remarks>
-public static class StaleFiles
+internal static class StaleFiles
 {
     /// <summary>
     /// How long before the build's start a file may have been written and still count as written by

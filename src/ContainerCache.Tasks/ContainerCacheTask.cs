@@ -55,7 +55,7 @@ public abstract class ContainerCacheTask : Task
     private void LogError(string code, string message) =>
         Log.LogError(subcategory: null, code, helpKeyword: null, DiagnosticCodes.HelpLink(code), file: null, 0, 0, 0, 0, Printable.Of(message));
 
-    protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
+    private protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
         new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use });
 
     /// <summary>Checks a registry name before anything connects to it; <paramref name="property"/> is where the user wrote it.</summary>
@@ -80,7 +80,7 @@ public abstract class ContainerCacheTask : Task
     }
 
     /// <summary>The base image is pulled with the push credentials when it is in the registry pushed to, as the SDK does.</summary>
-    protected RegistryClient CreateBaseImageClient(string baseRegistry, string outputRegistry) =>
+    private protected RegistryClient CreateBaseImageClient(string baseRegistry, string outputRegistry) =>
         CreateRegistryClient(
             baseRegistry,
             string.Equals(baseRegistry, outputRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryUse.PullFromOutput : RegistryUse.Pull);
@@ -91,7 +91,7 @@ public abstract class ContainerCacheTask : Task
     /// The base image is read at the digest the key covers.
     /// </summary>
     /// <exception cref="RegistryException">The base image could not be read.</exception>
-    protected string? WhyNotThisPublish(StoredImage candidate, string key, string outputRegistry)
+    private protected string? WhyNotThisPublish(StoredImage candidate, string key, string outputRegistry)
     {
         ImageSettings? settings = KeyInputs.Find(BuildEngine, key);
         if (settings is null)

@@ -62,7 +62,7 @@ public abstract class ReuseTask : ContainerCacheTask
         return false;
     }
 
-    protected void SetHit(StoredImage image, IEnumerable<string> names)
+    private protected void SetHit(StoredImage image, IEnumerable<string> names)
     {
         Hit = true;
         ManifestDigest = image.Manifest.Digest;

@@ -12,7 +12,7 @@ namespace ContainerCache.Registry;
 /// (<c>index.json</c>, <c>blobs/sha256/…</c>) or a docker archive (<c>manifest.json</c>), uncompressed
 /// whatever its name says. Only small entries are read; layers are skipped.
 /// </summary>
-public static class ImageArchive
+internal static class ImageArchive
 {
     private const int MaxEntryBytes = 8 * 1024 * 1024;
 
@@ -357,7 +357,7 @@ public static class ImageArchive
 }
 
 /// <summary>The image in an archive and the names (<c>repository:tag</c>) it is stored under.</summary>
-public sealed class ArchivedImage
+internal sealed class ArchivedImage
 {
     public ArchivedImage(StoredImage image, IReadOnlyList<string> names, IReadOnlyList<string> blobEntries)
     {

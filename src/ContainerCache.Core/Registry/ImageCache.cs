@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace ContainerCache.Registry;
 
 /// <summary>An image found in a registry or an archive: its manifest and its config.</summary>
-public sealed class StoredImage
+internal sealed class StoredImage
 {
     public StoredImage(Manifest manifest, byte[] config)
     {
@@ -36,7 +36,7 @@ public sealed class StoredImage
 }
 
 /// <summary>The answer of a cache lookup: a hit with the image, or a miss with the reason.</summary>
-public sealed class CacheLookup
+internal sealed class CacheLookup
 {
     private CacheLookup(StoredImage? image, string reason)
     {
@@ -59,7 +59,7 @@ public sealed class CacheLookup
 /// The registry as a cache: an image is reused only when the manifest under the key's tag exists
 /// and its config carries the key label with this very key. A tag alone is never trusted.
 /// </summary>
-public static class ImageCache
+internal static class ImageCache
 {
     /// <summary>The most platform images of an index that <see cref="ReadImagesAsync"/> reads.</summary>
     public const int MaxPlatformImages = 32;

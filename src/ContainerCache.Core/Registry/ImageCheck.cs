@@ -19,7 +19,7 @@ namespace ContainerCache.Registry;
 /// would write the config differently than this check expects, the result is a miss (a rebuild),
 /// never a hit.
 /// </remarks>
-public static class ImageCheck
+internal static class ImageCheck
 {
     /// <summary>The config fields the SDK writes (<c>ImageConfig.BuildConfig</c>); any other field means another builder.</summary>
     private static readonly string[] KnownConfigFields =

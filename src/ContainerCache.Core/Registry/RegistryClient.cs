@@ -13,7 +13,7 @@ using System.Threading.Tasks;
 namespace ContainerCache.Registry;
 
 /// <summary>A registry answered, but not in a way the cache can use. The message names no secret.</summary>
-public sealed class RegistryException : Exception
+internal sealed class RegistryException : Exception
 {
     public RegistryException(string message, Exception? inner = null)
         : base(message, inner)
@@ -22,7 +22,7 @@ public sealed class RegistryException : Exception
 }
 
 /// <summary>A manifest as the registry served it: its bytes, media type and digest (checked against the bytes).</summary>
-public sealed class Manifest
+internal sealed class Manifest
 {
     public Manifest(byte[] content, string mediaType, string digest)
     {
@@ -43,7 +43,7 @@ public sealed class Manifest
     public string Text => Encoding.UTF8.GetString(Content);
 }
 
-public static class MediaTypes
+internal static class MediaTypes
 {
     public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";
@@ -61,7 +61,7 @@ public static class MediaTypes
 /// sending it to the last byte of its answer, and every answer is read in full within that bound,
 /// so nothing is read from the network afterwards.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+internal sealed class RegistryClient : IDisposable
 {
     private const int MaxManifestBytes = 4 * 1024 * 1024;
     private const int MaxBlobBytes = 8 * 1024 * 1024;
@@ -559,7 +559,7 @@ public sealed class RegistryClient : IDisposable
 }
 
 /// <summary>How a <see cref="RegistryClient"/> behaves; defaults match the SDK's environment.</summary>
-public sealed class RegistryClientOptions
+internal sealed class RegistryClientOptions
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 

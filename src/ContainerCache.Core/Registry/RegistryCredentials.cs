@@ -11,7 +11,7 @@ namespace ContainerCache.Registry;
 /// Credentials for one registry: a user name and password, or an identity (refresh) token.
 /// <see cref="ToString"/> never shows the secret.
 /// </summary>
-public sealed class RegistryCredentials
+internal sealed class RegistryCredentials
 {
     public RegistryCredentials(string username, string password, string? identityToken = null)
     {
@@ -35,7 +35,7 @@ public sealed class RegistryCredentials
 /// and podman config files (<c>auths</c>, then <c>credHelpers</c> and <c>credsStore</c> through
 /// <c>docker-credential-*</c> helpers). Finds nothing, rather than failing, when none apply.
 /// </summary>
-public sealed class CredentialStore
+internal sealed class CredentialStore
 {
     private static readonly TimeSpan HelperTimeout = TimeSpan.FromSeconds(10);
     private readonly Func<string, string?> _environment;
@@ -293,7 +293,7 @@ public sealed class CredentialStore
 }
 
 /// <summary>What a registry is used for. The SDK reads different credential variables for each.</summary>
-public enum RegistryUse
+internal enum RegistryUse
 {
     /// <summary>The base image's registry: DOTNET_CONTAINER_PULL_REGISTRY_UNAME/PWORD.</summary>
     Pull,
