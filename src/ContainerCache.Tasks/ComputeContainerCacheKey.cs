@@ -5,6 +5,9 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using ContainerCache.Diagnostics;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -184,7 +187,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             return;
         }
 
-        IReadOnlyList<LayerEntry> entries = ContainerCache.PublishDirectory.Enumerate(PublishDirectory, excludedFile: KeyFile);
+        IReadOnlyList<LayerEntry> entries = ContainerCache.PublishOutput.PublishDirectory.Enumerate(PublishDirectory, excludedFile: KeyFile);
         IReadOnlyList<LayerEntry> stale = StaleFiles.Find(entries, PublishDirectory, ProducedFiles.Select(f => f.ItemSpec), new DateTime(ticks, DateTimeKind.Utc));
         Log.LogMessage(
             MessageImportance.Low,

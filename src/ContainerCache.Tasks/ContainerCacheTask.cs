@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using ContainerCache.Diagnostics;
+using ContainerCache.Keys;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 using Microsoft.Build.Framework;
 
 namespace ContainerCache.Tasks;

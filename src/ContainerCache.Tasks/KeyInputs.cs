@@ -1,3 +1,4 @@
+using ContainerCache.Keys;
 using Microsoft.Build.Framework;
 
 namespace ContainerCache.Tasks;

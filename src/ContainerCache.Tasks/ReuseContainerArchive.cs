@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using ContainerCache.Diagnostics;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 

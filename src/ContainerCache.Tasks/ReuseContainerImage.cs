@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using ContainerCache.Diagnostics;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 

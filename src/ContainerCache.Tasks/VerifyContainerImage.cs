@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ContainerCache.Diagnostics;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
 

@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using BenchmarkDotNet.Attributes;
+using ContainerCache.Hashing;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 
 namespace ContainerCache.Benchmarks;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using BenchmarkDotNet.Attributes;
+using ContainerCache.Hashing;
 
 namespace ContainerCache.Benchmarks;
 

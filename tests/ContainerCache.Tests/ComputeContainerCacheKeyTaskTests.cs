@@ -1,4 +1,7 @@
 using System.Collections;
+using ContainerCache.Diagnostics;
+using ContainerCache.Hashing;
+using ContainerCache.Keys;
 using ContainerCache.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

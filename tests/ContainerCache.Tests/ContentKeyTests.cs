@@ -1,3 +1,7 @@
+using ContainerCache.Diagnostics;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
+
 namespace ContainerCache.Tests;
 
 [TestClass]

@@ -1,3 +1,6 @@
+using ContainerCache.Keys;
+using ContainerCache.Registry;
+
 namespace ContainerCache.Tests;
 
 [TestClass]

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using ContainerCache.Diagnostics;
 
 namespace ContainerCache.Tests;
 

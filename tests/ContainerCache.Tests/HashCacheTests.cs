@@ -1,3 +1,7 @@
+using ContainerCache.Hashing;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
+
 namespace ContainerCache.Tests;
 
 /// <summary>

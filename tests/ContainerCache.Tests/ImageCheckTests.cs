@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ContainerCache.Keys;
 using ContainerCache.Registry;
 
 namespace ContainerCache.Tests;

@@ -1,3 +1,5 @@
+using ContainerCache.Registry;
+
 namespace ContainerCache.Tests;
 
 [TestClass]

@@ -1,3 +1,5 @@
+using ContainerCache.Keys;
+
 namespace ContainerCache.Tests;
 
 [TestClass]

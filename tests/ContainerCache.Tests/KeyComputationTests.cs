@@ -1,3 +1,7 @@
+using ContainerCache.Diagnostics;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
+
 namespace ContainerCache.Tests;
 
 /// <summary>One key computation, without MSBuild: the result, the baseline comparison and the messages' wording.</summary>

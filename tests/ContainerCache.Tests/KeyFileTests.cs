@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using ContainerCache.Diagnostics;
+using ContainerCache.Hashing;
+using ContainerCache.Keys;
 
 namespace ContainerCache.Tests;
 

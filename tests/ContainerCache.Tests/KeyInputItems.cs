@@ -1,3 +1,5 @@
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 using ContainerCache.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

@@ -1,3 +1,5 @@
+using ContainerCache.Diagnostics;
+
 namespace ContainerCache.Tests;
 
 [TestClass]

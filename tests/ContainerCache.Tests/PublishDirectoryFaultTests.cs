@@ -1,4 +1,8 @@
 using System.Text;
+using ContainerCache.Diagnostics;
+using ContainerCache.Hashing;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 
 namespace ContainerCache.Tests;
 

@@ -1,5 +1,7 @@
 using System.Formats.Tar;
 using System.Text;
+using ContainerCache.Hashing;
+using ContainerCache.Keys;
 using ContainerCache.Registry;
 using ContainerCache.Tasks;
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using ContainerCache.Diagnostics;
 using Microsoft.Build.Framework;
 
 namespace ContainerCache.Tests;

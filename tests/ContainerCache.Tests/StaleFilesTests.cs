@@ -1,3 +1,6 @@
+using ContainerCache.Diagnostics;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 using ContainerCache.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

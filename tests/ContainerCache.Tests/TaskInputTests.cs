@@ -1,4 +1,6 @@
 using System.Reflection;
+using ContainerCache.Diagnostics;
+using ContainerCache.Keys;
 using ContainerCache.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

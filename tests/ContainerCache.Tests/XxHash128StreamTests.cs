@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using ContainerCache.Hashing;
 
 namespace ContainerCache.Tests;
 

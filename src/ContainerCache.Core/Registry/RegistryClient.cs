@@ -9,49 +9,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ContainerCache.Keys;
 
 namespace ContainerCache.Registry;
-
-/// <summary>A registry answered, but not in a way the cache can use. The message names no secret.</summary>
-internal sealed class RegistryException : Exception
-{
-    public RegistryException(string message, Exception? inner = null)
-        : base(message, inner)
-    {
-    }
-}
-
-/// <summary>A manifest as the registry served it: its bytes, media type and digest (checked against the bytes).</summary>
-internal sealed class Manifest
-{
-    public Manifest(byte[] content, string mediaType, string digest)
-    {
-        Content = content;
-        MediaType = mediaType;
-        Digest = digest;
-        Json = ContainerCache.Json.TryParseObject(Encoding.UTF8.GetString(content))
-            ?? throw new RegistryException("The registry served a manifest that is not a JSON object.");
-    }
-
-    public byte[] Content { get; }
-    public string MediaType { get; }
-    public string Digest { get; }
-    public Dictionary<string, object?> Json { get; }
-
-    public bool IsIndex => MediaType is MediaTypes.OciIndex or MediaTypes.DockerManifestList;
-
-    public string Text => Encoding.UTF8.GetString(Content);
-}
-
-internal static class MediaTypes
-{
-    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
-    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
-    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
-
-    public static readonly string[] All = { OciManifest, OciIndex, DockerManifest, DockerManifestList };
-}
 
 /// <summary>
 /// A minimal client of the OCI distribution API, with the .NET SDK's rules: plain HTTP only for
@@ -556,26 +516,4 @@ internal sealed class RegistryClient : IDisposable
         int colon = registry.IndexOf(':');
         return colon < 0 ? registry : registry.Substring(0, colon);
     }
-}
-
-/// <summary>How a <see cref="RegistryClient"/> behaves; defaults match the SDK's environment.</summary>
-internal sealed class RegistryClientOptions
-{
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// The bound on each request, from sending it to the last byte of its answer. A token request and
-    /// the retry after an authentication challenge are requests of their own, each with this bound.
-    /// </summary>
-    public TimeSpan Timeout { get; set; } = DefaultTimeout;
-
-    /// <summary>What the registry is used for, which decides the SDK environment variables that give credentials.</summary>
-    public RegistryUse Use { get; set; } = RegistryUse.Pull;
-
-    public Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
-
-    public CredentialStore Credentials { get; set; } = new CredentialStore();
-
-    /// <summary>For tests: the HTTP handler to send through.</summary>
-    public HttpMessageHandler? Handler { get; set; }
 }

@@ -1,8 +1,10 @@
 using System;
 using System.IO;
 using System.Text;
+using ContainerCache.Diagnostics;
+using ContainerCache.Hashing;
 
-namespace ContainerCache;
+namespace ContainerCache.PublishOutput;
 
 /// <summary>
 /// A file read whole into memory: only up to a bound, so that no input, however large, can run

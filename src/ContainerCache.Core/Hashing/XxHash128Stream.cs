@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ContainerCache;
+namespace ContainerCache.Hashing;
 
 /// <summary>
 /// XXH3-128 with seed 0 (what <see cref="XxHash128"/> and <c>xxh128sum</c> compute) over a stream,

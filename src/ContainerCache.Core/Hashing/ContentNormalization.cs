@@ -2,8 +2,10 @@ using System;
 using System.IO;
 using System.Text;
 using System.Text.RegularExpressions;
+using ContainerCache.Diagnostics;
+using ContainerCache.PublishOutput;
 
-namespace ContainerCache;
+namespace ContainerCache.Hashing;
 
 /// <summary>
 /// The documented normalisations: build-time noise that well-known .NET build steps record inside

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Hashing;
 using System.Text;
+using ContainerCache.Keys;
+using ContainerCache.PublishOutput;
 
-namespace ContainerCache;
+namespace ContainerCache.Hashing;
 
 /// <summary>
 /// The content hashes of the last publish, so that an unchanged file is not read again: a file's

@@ -5,23 +5,10 @@ using System.IO;
 using System.IO.Hashing;
 using System.Linq;
 using System.Threading.Tasks;
+using ContainerCache.Diagnostics;
+using ContainerCache.PublishOutput;
 
-namespace ContainerCache;
-
-/// <summary>The XxHash128 of a file's bytes, and how many bytes were read.</summary>
-internal readonly struct ContentHash
-{
-    public ContentHash(long length, byte[] hash)
-    {
-        Length = length;
-        Hash = hash;
-    }
-
-    public long Length { get; }
-
-    /// <summary>16 bytes, in the canonical (big-endian) order that <c>xxh128sum</c> prints.</summary>
-    public byte[] Hash { get; }
-}
+namespace ContainerCache.Hashing;
 
 /// <summary>
 /// Hashes file contents, in parallel when there is enough to read, streaming each file through a

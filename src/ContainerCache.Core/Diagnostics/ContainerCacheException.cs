@@ -1,6 +1,6 @@
 using System;
 
-namespace ContainerCache;
+namespace ContainerCache.Diagnostics;
 
 /// <summary>
 /// Bad input that stops keying. <see cref="Code"/> is the stable diagnostic code the build reports;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ContainerCache;
+namespace ContainerCache.Diagnostics;
 
 /// <summary>
 /// Makes text that comes from a file name, a path or a property value safe to print: a name may hold

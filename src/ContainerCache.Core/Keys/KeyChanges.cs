@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using ContainerCache.Diagnostics;
 
-namespace ContainerCache;
+namespace ContainerCache.Keys;
 
 /// <summary>
 /// What changed between an earlier key file and a new key: files added, removed and changed by

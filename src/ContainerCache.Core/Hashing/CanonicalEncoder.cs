@@ -5,7 +5,7 @@ using System.IO;
 using System.IO.Hashing;
 using System.Text;
 
-namespace ContainerCache;
+namespace ContainerCache.Hashing;
 
 /// <summary>
 /// Writes the canonical encoding of the key's inputs into a buffer, hashed once at the end. Every

@@ -1,4 +1,6 @@
-namespace ContainerCache;
+using ContainerCache.Hashing;
+
+namespace ContainerCache.PublishOutput;
 
 /// <summary>What an entry of the app layer is. The SDK follows links to files for their content
 /// and writes links to directories as empty directories. The values are part of the key's encoding.</summary>

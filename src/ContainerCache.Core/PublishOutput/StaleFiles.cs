@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using ContainerCache.Hashing;
 
-namespace ContainerCache;
+namespace ContainerCache.PublishOutput;
 
 /// <summary>
 /// Files in a publish directory that the publish which just ran did not produce: left by an earlier

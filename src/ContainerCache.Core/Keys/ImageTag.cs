@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ContainerCache;
+namespace ContainerCache.Keys;
 
 /// <summary>The registry tag grammar of the OCI distribution spec.</summary>
 internal static class ImageTag

@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ContainerCache.Keys;
 
-namespace ContainerCache;
+namespace ContainerCache.Registry;
 
 /// <summary>
 /// An image reference as users write it: <c>[REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c>, read the way

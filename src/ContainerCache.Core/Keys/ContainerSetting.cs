@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace ContainerCache;
+namespace ContainerCache.Keys;
 
 /// <summary>
 /// A named container setting that shapes the image, for example <c>entrypoint</c> or

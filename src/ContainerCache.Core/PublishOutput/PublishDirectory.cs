@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using ContainerCache.Diagnostics;
+using ContainerCache.Hashing;
 #if NET
 using System.IO.Enumeration;
 #endif
 
-namespace ContainerCache;
+namespace ContainerCache.PublishOutput;
 
 /// <summary>
 /// Lists a publish directory the way the .NET SDK's containers tooling layers it: every file and

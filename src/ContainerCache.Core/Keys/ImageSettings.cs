@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace ContainerCache;
+namespace ContainerCache.Keys;
 
 /// <summary>
 /// The container settings that the SDK writes into an image, under the names the key file uses.

@@ -1,4 +1,4 @@
-namespace ContainerCache;
+namespace ContainerCache.Diagnostics;
 
 /// <summary>One entry of the catalogue in <see cref="DiagnosticCodes"/>.</summary>
 internal sealed class Diagnostic

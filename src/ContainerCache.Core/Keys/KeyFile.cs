@@ -4,8 +4,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using ContainerCache.Diagnostics;
+using ContainerCache.PublishOutput;
 
-namespace ContainerCache;
+namespace ContainerCache.Keys;
 
 /// <summary>
 /// The key file, <c>container-cache.json</c>: the key, the schema version and the per-input manifest.
@@ -374,36 +376,4 @@ internal static class KeyFile
     };
 
     private static string Quote(string value) => Json.Quote(value);
-}
-
-/// <summary>A key file as read back: what an earlier publish keyed.</summary>
-internal sealed class KeyFileContent
-{
-    public KeyFileContent(
-        int schemaVersion,
-        string key,
-        uint keyFormatVersion,
-        string? baseImage,
-        string? baseImageDigest,
-        IReadOnlyDictionary<string, KeyedEntry> files,
-        IReadOnlyDictionary<string, string> settings)
-    {
-        SchemaVersion = schemaVersion;
-        Key = key;
-        KeyFormatVersion = keyFormatVersion;
-        BaseImage = baseImage;
-        BaseImageDigest = baseImageDigest;
-        Files = files;
-        Settings = settings;
-    }
-
-    public int SchemaVersion { get; }
-    public string Key { get; }
-    public uint KeyFormatVersion { get; }
-    public string? BaseImage { get; }
-    public string? BaseImageDigest { get; }
-    public IReadOnlyDictionary<string, KeyedEntry> Files { get; }
-
-    /// <summary>Setting name to hash.</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; }
 }

@@ -3,44 +3,12 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text;
+using ContainerCache.Diagnostics;
+using ContainerCache.Hashing;
+using ContainerCache.PublishOutput;
 
-namespace ContainerCache;
-
-/// <summary>What one key computation is given: the task's inputs, already read.</summary>
-internal sealed class KeyRequest
-{
-    public string PublishDirectory { get; set; } = "";
-
-    public string KeyFile { get; set; } = "";
-
-    /// <summary>A second copy of the key file, in obj/, so that the next publish can explain itself even when bin/ is gone.</summary>
-    public string LastKeyFile { get; set; } = "";
-
-    /// <summary>Where to set aside the key the last publish left, before anything is written; empty after the build's first key.</summary>
-    public string PreviousKeyFile { get; set; } = "";
-
-    /// <summary>Where the key file is written before it is renamed into place; by default the system's temporary folder.</summary>
-    public string TemporaryDirectory { get; set; } = "";
-
-    /// <summary>Where the content hashes are kept between publishes (see <see cref="HashCache"/>); empty reads every file.</summary>
-    public string HashCacheFile { get; set; } = "";
-
-    public string TagPrefix { get; set; } = "";
-
-    /// <summary>The settings the key covers; <see cref="ImageSettings.BaseDigest"/> as the SDK was given it.</summary>
-    public ImageSettings Settings { get; set; } = new();
-
-    /// <summary>An earlier key file to explain the key against.</summary>
-    public string Baseline { get; set; } = "";
-
-    /// <summary>True when the user named the baseline: then it must exist and be readable (CONTAINERCACHE1008).</summary>
-    public bool BaselineIsExplicit { get; set; }
-
-    /// <summary>The fingerprint of the changes an earlier key of this build already reported, so as not to repeat them.</summary>
-    public string ReportedChanges { get; set; } = "";
-}
+namespace ContainerCache.Keys;
 
 /// <summary>How loud a message of the computation is; the task maps it to MSBuild's importance.</summary>
 internal enum KeyNoteImportance
@@ -48,54 +16,6 @@ internal enum KeyNoteImportance
     Low,
     Normal,
     High,
-}
-
-/// <summary>One message of the computation, worded for the build log, without the <c>ContainerCache: </c> prefix.</summary>
-internal sealed class KeyNote
-{
-    public KeyNote(KeyNoteImportance importance, string text)
-    {
-        Importance = importance;
-        Text = text;
-    }
-
-    public KeyNoteImportance Importance { get; }
-
-    public string Text { get; }
-}
-
-/// <summary>What a key computation returns.</summary>
-internal sealed class KeyResult
-{
-    internal KeyResult(ContentKey key, string tag, ImageSettings settings, KeyChanges? changes, string changesFingerprint, IReadOnlyList<KeyNote> notes)
-    {
-        Key = key;
-        Tag = tag;
-        Settings = settings;
-        Changes = changes;
-        ChangesFingerprint = changesFingerprint;
-        Notes = notes;
-    }
-
-    /// <summary>The key and the entries it covers.</summary>
-    public ContentKey Key { get; }
-
-    public string Tag { get; }
-
-    /// <summary>The settings the key covers, with the base image's digest as it went into the key.</summary>
-    public ImageSettings Settings { get; }
-
-    /// <summary>The base image's digest that went into the key: given, resolved, or empty.</summary>
-    public string BaseDigest => Settings.BaseDigest;
-
-    /// <summary>The changes against the baseline; null when there was none to compare with.</summary>
-    public KeyChanges? Changes { get; }
-
-    /// <summary>The fingerprint of the changes reported (see <see cref="KeyRequest.ReportedChanges"/>); empty without a baseline.</summary>
-    public string ChangesFingerprint { get; }
-
-    /// <summary>What to log, in order.</summary>
-    public IReadOnlyList<KeyNote> Notes { get; }
 }
 
 /// <summary>

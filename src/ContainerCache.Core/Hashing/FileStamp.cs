@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace ContainerCache;
+namespace ContainerCache.Hashing;
 
 /// <summary>
 /// What the file system says about a file without reading it: size, inode, device, and the

@@ -1,59 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.IO.Hashing;
-using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using ContainerCache.Hashing;
+using ContainerCache.PublishOutput;
 
-namespace ContainerCache;
-
-/// <summary>One file system entry of the key's input, as recorded in the key file.</summary>
-internal sealed class KeyedEntry
-{
-    internal KeyedEntry(string path, EntryKind kind, long size, string? hash, bool executable, string? normalization)
-    {
-        Path = path;
-        Kind = kind;
-        Size = size;
-        Hash = hash;
-        Executable = executable;
-        Normalization = normalization;
-    }
-
-    public string Path { get; }
-    public EntryKind Kind { get; }
-    public long Size { get; }
-
-    /// <summary>The content's XxHash128 in lowercase hex (what <c>xxh128sum</c> prints), or null for directories.</summary>
-    public string? Hash { get; }
-
-    public bool Executable { get; }
-
-    /// <summary>The documented normalisation the content went through before hashing, or null.</summary>
-    public string? Normalization { get; }
-}
-
-/// <summary>
-/// One setting of the key's input: its name and a salted hash of its encoded values, never the
-/// values. The values stay in memory, for comparing with an earlier key file.
-/// </summary>
-internal sealed class KeyedSetting
-{
-    internal KeyedSetting(string name, string hash, ContainerSetting setting)
-    {
-        Name = name;
-        Hash = hash;
-        Setting = setting;
-    }
-
-    public string Name { get; }
-
-    /// <summary>See <see cref="ContentKey.SettingHash"/>.</summary>
-    public string Hash { get; }
-
-    internal ContainerSetting Setting { get; }
-}
+namespace ContainerCache.Keys;
 
 /// <summary>A content key and the per-input manifest it was computed from.</summary>
 internal sealed class ContentKey

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace ContainerCache;
+namespace ContainerCache.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the package reports, in one place: its stable code, its severity, what it means

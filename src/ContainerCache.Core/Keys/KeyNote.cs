@@ -1,0 +1,15 @@
+namespace ContainerCache.Keys;
+
+/// <summary>One message of the computation, worded for the build log, without the <c>ContainerCache: </c> prefix.</summary>
+internal sealed class KeyNote
+{
+    public KeyNote(KeyNoteImportance importance, string text)
+    {
+        Importance = importance;
+        Text = text;
+    }
+
+    public KeyNoteImportance Importance { get; }
+
+    public string Text { get; }
+}
