@@ -35,6 +35,9 @@ internal static class DiagnosticCodes
     /// <summary>ContainerCacheExplain or ContainerCacheVerify with ContainerCacheEnabled=false (reported by the targets).</summary>
     public const string PackageDisabled = "CONTAINERCACHE1014";
 
+    /// <summary>A results file for the pipeline (ContainerCacheResultsFile, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, the GitLab dotenv file) cannot be written.</summary>
+    public const string ResultsFileUnwritable = "CONTAINERCACHE1017";
+
     /// <summary>ContainerGenerateLabels=false (reported by the targets).</summary>
     public const string LabelsDisabled = "CONTAINERCACHE2001";
     public const string BaseImageUnresolved = "CONTAINERCACHE2002";
@@ -63,6 +66,7 @@ internal static class DiagnosticCodes
         Error(NotAKeyFile, "the key file's path holds a file that is not a key file"),
         Error(UnexpectedFailure, "ContainerCache failed unexpectedly"),
         Error(PackageDisabled, "the package is off, so there is no key to explain or verify"),
+        Error(ResultsFileUnwritable, "a results file for the pipeline cannot be written"),
         Warning(LabelsDisabled, "the image will not carry the key label"),
         Warning(BaseImageUnresolved, "the base image could not be resolved to a digest"),
         Warning(CacheLookupFailed, "the image stored for this key could not be looked up or checked"),
