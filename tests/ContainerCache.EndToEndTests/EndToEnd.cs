@@ -78,7 +78,7 @@ public static class Dotnet
 
     /// <summary>The environment every dotnet command of the tests gets, with <paramref name="environment"/> added (a script that runs dotnet gets it too).</summary>
     public static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? environment = null) =>
-        new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        new Dictionary<string, string>(WithoutCi(environment))
         {
             ["NUGET_PACKAGES"] = EndToEnd.Packages,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -93,6 +93,21 @@ public static class Dotnet
             // The SDK treats localhost:PORT as plain HTTP by itself, 127.0.0.1:PORT only when told.
             ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = EndToEnd.Registry is null ? "" : "127.0.0.1:" + EndToEnd.Registry.Port,
         };
+
+    /// <summary>
+    /// The tests may run in a CI themselves: its variables would make every publish write to that
+    /// CI's files (docs/ci/results.md). Only a test that sets them passes them on.
+    /// </summary>
+    private static Dictionary<string, string> WithoutCi(IReadOnlyDictionary<string, string>? environment)
+    {
+        var all = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "", ["GITLAB_CI"] = "" };
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+        {
+            all[variable.Key] = variable.Value;
+        }
+
+        return all;
+    }
 }
 
 /// <summary>

@@ -73,6 +73,21 @@ public sealed class ResultsTests
     }
 
     [TestMethod]
+    public async Task Archive_TheImageIsTheArchivesFullPath_WithItsDigest()
+    {
+        TestProject project = TestProject.Create("Archived");
+        project.WriteFile("pub/app.txt", "the app");
+        Directory.CreateDirectory(Path.Combine(project.Directory, "obj", "Release", "net10.0"));
+        MSBuildResult result = await project.RunAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
+            "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:ContainerCacheResultsFile=out/results.jsonl", "-p:ContainerArchiveOutputPath=images/archived.tar.gz", "-p:GeneratedContainerDigest=" + Digest);
+        Assert.AreEqual(0, result.ExitCode, result.Log);
+        JsonElement line = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.Directory, "out", "results.jsonl"))).RootElement;
+        Assert.AreEqual("archive", line.GetProperty("destination").GetString());
+        Assert.AreEqual(Path.Combine(project.Directory, "images", "archived.tar.gz"), line.GetProperty("image").GetString());
+        Assert.AreEqual(Digest, line.GetProperty("digest").GetString());
+    }
+
+    [TestMethod]
     public async Task ResultsFileIsADirectory_CodedErrorNamingItAndTheProperty()
     {
         TestProject project = TestProject.Create("Unwritable");
