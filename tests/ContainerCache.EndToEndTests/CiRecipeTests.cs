@@ -85,8 +85,7 @@ public sealed partial class CiRecipeTests
         StringAssert.Contains(rendered.StandardOutput, "image: " + a2);
         StringAssert.Contains(rendered.StandardOutput, "image: " + b1);
         string pinned = File.ReadAllText(Path.Combine(root, "deploy", "images", "kustomization.yaml"));
-        await RunRecipeAsync(GitLabDoc, "kustomize", root, github);
-        Assert.AreEqual(pinned, File.ReadAllText(Path.Combine(root, "deploy", "images", "kustomization.yaml")), "The GitLab recipe pins the same.");
+        Assert.AreEqual(Recipe(File.ReadAllText(GitHubDoc), "kustomize").Replace("git diff --stat -- deploy/images\n", ""), Recipe(File.ReadAllText(GitLabDoc), "kustomize"), "The GitLab recipe pins the same way.");
 
         // kubectl set image: only the changed Deployment is touched, from the results file (GitHub) and from the dotenv variables (GitLab).
         Dictionary<string, string> cluster = FakeKubectl(root, kube);
@@ -105,7 +104,7 @@ public sealed partial class CiRecipeTests
         CommandResult verify = await RunRecipeAsync(GitHubDoc, "verify", root, github);
         StringAssert.Contains(verify.Output, $"ContainerCache: verified: {a2} (");
         StringAssert.Contains(verify.Output, $"ContainerCache: verified: {b1} (");
-        await RunRecipeAsync(GitLabDoc, "verify", root, github);
+        Assert.AreEqual(Recipe(File.ReadAllText(GitHubDoc), "verify"), Recipe(File.ReadAllText(GitLabDoc), "verify"), "The GitLab release job verifies the same way.");
 
         // A manifest that names another image than the sources build fails the release.
         File.WriteAllText(Path.Combine(root, "deploy", "images", "kustomization.yaml"), pinned.Replace(Digest(second, "AppA"), Digest(first, "AppA")));
