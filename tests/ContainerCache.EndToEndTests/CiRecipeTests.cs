@@ -153,6 +153,30 @@ public sealed partial class CiRecipeTests
         StringAssert.EndsWith(outputs, $"image-count=1\nkey=\nhit=false\nimage={EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}\ndigest={indexDigest}\n");
     }
 
+    [TestMethod]
+    public async Task LocalStore_TheImageIsItsIdThere()
+    {
+        CommandResult podman = await CommandLine.RunAsync("podman", ["info", "--format", "{{.Store.GraphRoot}}"], TimeSpan.FromMinutes(1), EndToEnd.WorkDirectory);
+        if (podman.ExitCode != 0)
+        {
+            Assert.Inconclusive("Podman does not run here: " + podman.Output);
+        }
+
+        TestApp app = TestApp.Create("LocalCi");
+        string results = Path.Combine(app.Directory, "results.jsonl");
+        CommandResult publish = await app.TryPublishWithEnvironmentAsync(null, "-t:PublishContainer", "-p:LocalRegistry=Podman", "-p:ContainerCacheResultsFile=" + results);
+        Assert.AreEqual(0, publish.ExitCode, publish.Output);
+
+        JsonElement line = JsonDocument.Parse(File.ReadAllText(results)).RootElement;
+        Assert.AreEqual("local", line.GetProperty("destination").GetString());
+        string id = line.GetProperty("image").GetString()!;
+        StringAssert.StartsWith(id, "sha256:");
+        CommandResult inspect = await CommandLine.RunAsync("podman", ["image", "inspect", "--format", "{{.Id}}", $"{app.Repository}:latest"], TimeSpan.FromMinutes(1), app.Directory);
+        Assert.AreEqual(0, inspect.ExitCode, inspect.Output);
+        Assert.AreEqual(id, "sha256:" + inspect.StandardOutput.Trim(), "The ID the store gives the image.");
+        await CommandLine.RunAsync("podman", ["rmi", "-f", $"{app.Repository}:latest"], TimeSpan.FromMinutes(1), app.Directory);
+    }
+
     /// <summary>The manifests the GitHub recipe shows, written where it shows them; appb.yaml as appa.yaml "alike".</summary>
     private static void WriteManifests(string root)
     {
