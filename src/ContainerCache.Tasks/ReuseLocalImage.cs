@@ -23,6 +23,9 @@ public sealed class ReuseLocalImage : ReuseTask
     [Required]
     public string KeyTag { get; set; } = "";
 
+    /// <summary>What the SDK returned for the last image it loaded (<see cref="LoadedImageRecord"/>); optional.</summary>
+    public string LoadedImageFile { get; set; } = "";
+
     protected override void ExecuteCore()
     {
         RequireRepository(Repository, "ContainerRepository");
@@ -59,13 +62,16 @@ public sealed class ReuseLocalImage : ReuseTask
             return;
         }
 
+        // The SDK's own config and manifest, when the last image it loaded here is this one (its ID proves it); else the engine's view.
+        StoredImage image = (LoadedImageFile.Length == 0 ? null : LoadedImageRecord.Read(LoadedImageFile, found.Id)) ?? found.Image;
+        LogOutput("ImageDescribedBy", ReferenceEquals(image, found.Image) ? "the engine" : LoadedImageFile);
         string? reason;
         try
         {
             // The label first: it costs nothing. Then the image against the base, read from its registry.
-            reason = found.Image.Key != Key
-                ? $"its label {ImageSettingsLabel} is {found.Image.Key ?? "(none)"}, not {Key}"
-                : WhyNotThisPublish(found.Image, Key, outputRegistry: "");
+            reason = image.Key != Key
+                ? $"its label {ImageSettingsLabel} is {image.Key ?? "(none)"}, not {Key}"
+                : WhyNotThisPublish(image, Key, outputRegistry: "");
         }
         catch (RegistryException e)
         {
@@ -93,7 +99,7 @@ public sealed class ReuseLocalImage : ReuseTask
             return;
         }
 
-        SetHit(found.Image, tags.Prepend(KeyTag).Select(t => Repository + ":" + t));
+        SetHit(image, tags.Prepend(KeyTag).Select(t => Repository + ":" + t));
         LogOutput("ImageId", found.Id);
         Log.LogMessage(
             MessageImportance.High,

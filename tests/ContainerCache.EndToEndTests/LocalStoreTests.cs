@@ -57,7 +57,7 @@ internal static class LocalStore
     // Prints what PublishContainer returned, to check the SDK's outputs on a hit as on a miss.
     private const string ShowOutputs = """
         <Target Name="ShowContainerOutputs" AfterTargets="PublishContainer">
-          <Message Importance="high" Text="OUTPUT hit=$(ContainerCacheHit) names=@(GeneratedContainerName) configHasKey=$(GeneratedContainerConfiguration.Contains('$(ContainerCacheKey)'))" />
+          <Message Importance="high" Text="OUTPUT hit=$(ContainerCacheHit) names=@(GeneratedContainerName) configHasKey=$(GeneratedContainerConfiguration.Contains('$(ContainerCacheKey)')) config=$([MSBuild]::StableStringHash('$(GeneratedContainerConfiguration)')) digest=$(GeneratedContainerDigest) mediaType=$(GeneratedContainerMediaType)" />
         </Target>
         """;
 
@@ -104,6 +104,7 @@ internal static class LocalStore
         StringAssert.Contains(miss.Output, $"ContainerCache: miss: {engine.Kind} has no image {engine.StoredName(keyName)}");
         StringAssert.Contains(miss.Output, sdkLoaded);
         StringAssert.Contains(miss.Output, "OUTPUT hit=false");
+        string missOutputs = Outputs(miss.Output);
         string? built = await engine.ImageIdAsync(keyName);
         Assert.IsNotNull(built, "The key tag is on the image the SDK loaded.");
         Assert.AreEqual(built, await engine.ImageIdAsync(app.Repository + ":latest"));
@@ -114,6 +115,8 @@ internal static class LocalStore
         StringAssert.Contains(hit.Output, $"ContainerCache: hit: {engine.Kind} has {engine.StoredName(keyName)} ({Sha(built!)}) with key {key}; nothing built or loaded; tagged latest, v2.");
         Assert.IsFalse(hit.Output.Contains(sdkLoaded, StringComparison.Ordinal), "No image is loaded on a hit:\n" + hit.Output);
         StringAssert.Contains(hit.Output, $"OUTPUT hit=true names={app.Repository}:{key};{app.Repository}:latest;{app.Repository}:v2 configHasKey=True");
+        StringAssert.Contains(missOutputs, " digest=sha256:");
+        Assert.AreEqual(missOutputs, Outputs(hit.Output), "A hit returns what the SDK returned when it loaded the image: its config, manifest digest and media type.");
         Assert.AreEqual(key, app.KeyFileKey());
         Assert.AreEqual(built, await engine.ImageIdAsync(keyName));
         Assert.AreEqual(built, await engine.ImageIdAsync(app.Repository + ":v2"));
@@ -146,6 +149,13 @@ internal static class LocalStore
         Assert.AreNotEqual(0, failed.ExitCode, "The SDK cannot load into an engine that is down either:\n" + failed.Output);
         Assert.IsFalse(failed.Output.Contains("ContainerCache: hit", StringComparison.Ordinal));
         Assert.IsTrue(timer.Elapsed < TimeSpan.FromSeconds(90), $"A down engine took {timer.Elapsed}.");
+    }
+
+    /// <summary>The config's hash, the manifest digest and media type that PublishContainer returned.</summary>
+    private static string Outputs(string output)
+    {
+        string line = output.Split('\n').Single(l => l.Contains("OUTPUT hit=", StringComparison.Ordinal));
+        return line[line.IndexOf(" config=", StringComparison.Ordinal)..].Trim();
     }
 
     private static string Sha(string id) => id.StartsWith("sha256:", StringComparison.Ordinal) ? id : "sha256:" + id;

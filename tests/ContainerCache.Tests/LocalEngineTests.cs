@@ -142,3 +142,34 @@ public sealed class LocalEngineTests
         return path;
     }
 }
+
+[TestClass]
+public sealed class LoadedImageRecordTests
+{
+    private const string Config = """{"architecture":"amd64","os":"linux","config":{"Labels":{"dev.containercache.key":"k1"}},"rootfs":{"type":"layers","diff_ids":["sha256:a"]}}""";
+
+    [TestMethod]
+    public void Read_GivesTheSdksConfigAndManifest_OnlyForTheImageWhoseIdIsTheConfigsDigest()
+    {
+        using var dir = new TempDirectory();
+        string id = ContainerCache.Registry.RegistryClient.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(Config));
+        string manifest = $$"""{"schemaVersion":2,"config":{"digest":"{{id}}"},"layers":[{"digest":"sha256:c"}]}""";
+        string digest = ContainerCache.Registry.RegistryClient.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(manifest));
+        string path = dir.Write("record.json", LoadedImageRecord.Format(Config, manifest, digest, "application/vnd.oci.image.manifest.v1+json"));
+
+        var image = LoadedImageRecord.Read(path, id)!;
+        Assert.AreEqual(Config, image.ConfigText);
+        Assert.AreEqual(digest, image.Manifest.Digest);
+        Assert.AreEqual(manifest, image.Manifest.Text);
+        Assert.AreEqual("k1", image.Key);
+
+        Assert.IsNull(LoadedImageRecord.Read(path, "sha256:" + new string('0', 64)), "Another image: the record is not its.");
+        Assert.IsNull(LoadedImageRecord.Read(dir.Combine("missing.json"), id));
+
+        // A manifest that does not match its digest is dropped; the config, proven by the ID, stays.
+        string edited = dir.Write("edited.json", LoadedImageRecord.Format(Config, manifest.Replace("sha256:c", "sha256:d"), digest, "x"));
+        var withoutManifest = LoadedImageRecord.Read(edited, id)!;
+        Assert.AreEqual("", withoutManifest.Manifest.Digest);
+        Assert.AreEqual(Config, withoutManifest.ConfigText);
+    }
+}
