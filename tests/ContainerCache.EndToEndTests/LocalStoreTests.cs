@@ -122,6 +122,13 @@ internal static class LocalStore
         Assert.AreEqual(built, await engine.ImageIdAsync(app.Repository + ":v2"));
         Assert.AreEqual(built, await engine.ImageIdAsync(app.Repository + ":latest"));
 
+        // Without what the SDK returned for it (obj/ deleted, another checkout): still a hit, checked against the config as the engine shows it.
+        File.Delete(Path.Combine(app.Directory, "obj", "Release", "net10.0", "container-cache.loaded-image.json"));
+        CommandResult engineView = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer");
+        StringAssert.Contains(engineView.Output, $"ContainerCache: hit: {engine.Kind} has {engine.StoredName(keyName)} ({Sha(built!)}) with key {key}; nothing built or loaded; tagged latest.");
+        StringAssert.Contains(engineView.Output, $"OUTPUT hit=true names={app.Repository}:{key};{app.Repository}:latest configHasKey=True");
+        StringAssert.Contains(engineView.Output, " digest= mediaType=", "The engine keeps no manifest of a loaded image.");
+
         // An image under the key tag without the key label is not taken: the SDK builds, and its image takes the tag.
         string foreign = await ImportForeignImageAsync(engine, app, keyName);
         CommandResult replaced = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer");
