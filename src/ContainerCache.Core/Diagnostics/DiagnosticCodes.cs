@@ -49,6 +49,9 @@ internal static class DiagnosticCodes
     /// <summary>The SDK lacks a private name the package relies on (build/ContainerCache.Sdk.targets warns): nothing is reused.</summary>
     public const string SdkNameMissing = "CONTAINERCACHE2005";
 
+    /// <summary>The local engine the SDK loads into (docker, podman) is not there, failed or did not answer in time: the image is built.</summary>
+    public const string LocalStoreUnavailable = "CONTAINERCACHE2006";
+
     /// <summary>Every code, in order; the titles are the doc pages' titles.</summary>
     public static IReadOnlyList<Diagnostic> All { get; } =
     [
@@ -72,6 +75,7 @@ internal static class DiagnosticCodes
         Warning(CacheLookupFailed, "the image stored for this key could not be looked up or checked"),
         Warning(StaleFiles, "files an earlier publish left in the publish directory ship in the image"),
         Warning(SdkNameMissing, "the .NET SDK lacks a name the package relies on"),
+        Warning(LocalStoreUnavailable, "the local image store could not be asked for the image of this key"),
     ];
 
     /// <summary>The doc page of <paramref name="code"/>.</summary>
