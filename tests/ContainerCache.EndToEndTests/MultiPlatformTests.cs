@@ -93,6 +93,73 @@ public sealed class MultiPlatformTests
         Assert.AreEqual(0, fresh.ExitCode, fresh.Output);
     }
 
+    [TestMethod]
+    public async Task Archive_HoldingEveryPlatformsImageWithItsKey_IsLeftAsItIs_OneChangedPlatformRewritesIt()
+    {
+        TestApp app = CreateApp("MultiArchive");
+        app.WriteFile("x64.txt", "one");
+        string archive = Path.Combine(app.Directory, "image.tar");
+        await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
+        string x64 = app.KeyFileKey("linux-x64");
+        string arm64 = app.KeyFileKey("linux-arm64");
+        CollectionAssert.AreEquivalent(new[] { "linux/amd64=" + x64, "linux/arm64=" + arm64 }, ArchivedKeys(archive));
+        byte[] written = File.ReadAllBytes(archive);
+        DateTime writtenAt = File.GetLastWriteTimeUtc(archive);
+
+        CommandResult unchanged = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
+        StringAssert.Contains(unchanged.Output, "ContainerCache: hit: the archive " + archive + " already holds every platform image (linux-x64, linux-arm64) with its key; left as it is, nothing built.");
+        Assert.IsFalse(unchanged.Output.Contains("Pushed image"), unchanged.Output);
+        CollectionAssert.AreEqual(written, File.ReadAllBytes(archive), "Not rewritten.");
+        Assert.AreEqual(writtenAt, File.GetLastWriteTimeUtc(archive));
+
+        app.WriteFile("x64.txt", "two");
+        CommandResult changed = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
+        StringAssert.Contains(changed.Output, "lacks the current image of linux-x64; every platform image is built and the archive written anew.");
+        string newX64 = app.KeyFileKey("linux-x64");
+        Assert.AreNotEqual(x64, newX64);
+        CollectionAssert.AreEquivalent(new[] { "linux/amd64=" + newX64, "linux/arm64=" + arm64 }, ArchivedKeys(archive), "Every platform image stamped with its key.");
+    }
+
+    /// <summary>The platform images of the archive's one image index, as os/architecture=key label.</summary>
+    private static string[] ArchivedKeys(string archive)
+    {
+        var files = new Dictionary<string, byte[]>();
+        using (FileStream stream = File.OpenRead(archive))
+        {
+            Stream tar = stream;
+            if (stream.ReadByte() == 0x1f)
+            {
+                stream.Position = 0;
+                tar = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
+            }
+            else
+            {
+                stream.Position = 0;
+            }
+
+            using var reader = new System.Formats.Tar.TarReader(tar);
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.DataStream is not null)
+                {
+                    using var copy = new MemoryStream();
+                    entry.DataStream.CopyTo(copy);
+                    files[entry.Name.TrimStart('.', '/')] = copy.ToArray();
+                }
+            }
+        }
+
+        JsonElement Blob(string digest) => JsonDocument.Parse(files["blobs/sha256/" + digest["sha256:".Length..]]).RootElement;
+        JsonElement index = Blob(JsonDocument.Parse(files["index.json"]).RootElement.GetProperty("manifests").EnumerateArray().Single().GetProperty("digest").GetString()!);
+        return index.GetProperty("manifests").EnumerateArray()
+            .Select(m =>
+            {
+                JsonElement config = Blob(Blob(m.GetProperty("digest").GetString()!).GetProperty("config").GetProperty("digest").GetString()!);
+                return config.GetProperty("os").GetString() + "/" + config.GetProperty("architecture").GetString() + "=" + config.GetProperty("config").GetProperty("Labels").GetProperty(KeyLabel).GetString();
+            })
+            .ToArray();
+    }
+
     /// <summary>The outer build's key file: the index key and the platforms' keys it was derived from.</summary>
     private static (string Key, Dictionary<string, string> Platforms) IndexOfKeyFile(TestApp app)
     {
