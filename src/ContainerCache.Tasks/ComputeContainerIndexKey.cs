@@ -49,7 +49,7 @@ public sealed class ComputeContainerIndexKey : ContainerCacheTask
         }
         catch (ArgumentException e)
         {
-            throw new ContainerCacheException(DiagnosticCodes.UnexpectedFailure, $"The image index's key cannot be computed from its platforms' keys: {e.Message}");
+            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"@(ContainerCacheImageKey): the image index's key cannot be computed from its platforms' keys: {e.Message}");
         }
 
         Tag = TagPrefix + Key;
