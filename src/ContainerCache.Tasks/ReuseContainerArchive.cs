@@ -17,6 +17,12 @@ public sealed class ReuseContainerArchive : ReuseTask
     [Required]
     public string ArchiveOutputPath { get; set; } = "";
 
+    /// <summary>
+    /// In a multi-platform publish's inner build: the platform whose image is looked for in the
+    /// archive's image index, under the index's names.
+    /// </summary>
+    public string RuntimeIdentifier { get; set; } = "";
+
     protected override void ExecuteCore()
     {
         string path = ImageArchive.ResolvePath(ArchiveOutputPath, Repository);
@@ -35,7 +41,9 @@ public sealed class ReuseContainerArchive : ReuseTask
         ArchivedImage? archived;
         try
         {
-            archived = ImageArchive.Read(path);
+            archived = RuntimeIdentifier.Length == 0
+                ? ImageArchive.Read(path)
+                : ImageCheck.Platform(RuntimeIdentifier) is { } platform ? ImageArchive.Read(path, platform) : null;
         }
         catch (RegistryException e)
         {
@@ -46,7 +54,7 @@ public sealed class ReuseContainerArchive : ReuseTask
         string[] names = RequestedTags.Select(t => Repository + ":" + t).ToArray();
         string? missing = names.FirstOrDefault(n => !archived?.Names.Contains(n, StringComparer.Ordinal) ?? true);
         string? reason =
-            archived is null ? "it does not hold exactly one image"
+            archived is null ? (RuntimeIdentifier.Length == 0 ? "it does not hold exactly one image" : $"it does not hold an image index with one image for {RuntimeIdentifier}")
             : archived.Image.Key != Key ? $"its image has the key {archived.Image.Key ?? "(none)"}, not {Key}"
             : missing is not null ? $"it does not hold the name {missing}"
             : null;
@@ -68,6 +76,13 @@ public sealed class ReuseContainerArchive : ReuseTask
         }
 
         SetHit(archived!.Image, names);
+        if (RuntimeIdentifier.Length > 0)
+        {
+            // One platform of several: whether the archive is left as it is depends on them all.
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: the archive {0} holds the image of {1} with key {2}.", shown, RuntimeIdentifier, Key);
+            return;
+        }
+
         Log.LogMessage(MessageImportance.High, "ContainerCache: hit: the archive {0} already holds the image with key {1}; left as it is.", shown, Key);
     }
 }

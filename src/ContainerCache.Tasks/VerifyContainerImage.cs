@@ -23,6 +23,21 @@ public sealed class VerifyContainerImage : ContainerCacheTask
     /// <summary>The tag an image built from the current sources is pushed under.</summary>
     public string KeyTag { get; set; } = "";
 
+    /// <summary>
+    /// In a multi-platform publish's inner build: the platform whose image is checked, and whose
+    /// key <see cref="Key"/> is. An index must list one image for it, carrying that key, and no
+    /// platform outside <see cref="RuntimeIdentifiers"/>; a single image of another platform is
+    /// left to that platform's build (<see cref="Checked"/> is false).
+    /// </summary>
+    public string RuntimeIdentifier { get; set; } = "";
+
+    /// <summary>Every platform the current sources build (ContainerRuntimeIdentifiers), separated by ';' or ','.</summary>
+    public string RuntimeIdentifiers { get; set; } = "";
+
+    /// <summary>Whether an image of this platform was found and verified.</summary>
+    [Output]
+    public bool Checked { get; private set; }
+
     protected override void ExecuteCore()
     {
         if (Image.Length == 0)
@@ -57,6 +72,14 @@ public sealed class VerifyContainerImage : ContainerCacheTask
             Manifest manifest = client.GetManifestAsync(reference.Repository, reference.Reference).GetAwaiter().GetResult()
                 ?? throw new ContainerCacheException(DiagnosticCodes.ImageUnreadable, $"The image {Image} named by ContainerCacheVerifyImage does not exist.");
             IReadOnlyList<StoredImage> images = ImageCache.ReadImagesAsync(client, reference.Repository, manifest).GetAwaiter().GetResult();
+            if (RuntimeIdentifier.Length > 0)
+            {
+                images = PlatformImages(manifest, images);
+                if (images.Count == 0)
+                {
+                    return;
+                }
+            }
 
             // The label first: only an image that claims the key is checked against the base and the settings.
             var findings = images.Select(i => (Image: i, WhyNot: i.Key == Key ? WhyNotThisPublish(i, Key, reference.Registry) : null)).ToList();
@@ -77,6 +100,47 @@ public sealed class VerifyContainerImage : ContainerCacheTask
                 $"The image {Image} is not the image the current sources build (key {Key}); it has {found}. Publish the current sources, or point the deployment at the image tagged {(KeyTag.Length == 0 ? Key : KeyTag)}.");
         }
 
+        Checked = true;
         Log.LogMessage(MessageImportance.High, "ContainerCache: verified: {0} ({1}, {2}) carries the key {3} of the current sources.", Image, match.Platform, match.Manifest.Digest, Key);
+    }
+
+    /// <summary>
+    /// Of the images at the reference, those of <see cref="RuntimeIdentifier"/>'s platform; an index
+    /// that lists a platform the current sources do not build, or not this one, fails.
+    /// </summary>
+    private IReadOnlyList<StoredImage> PlatformImages(Manifest manifest, IReadOnlyList<StoredImage> images)
+    {
+        string Name((string Os, string Architecture)? platform) => platform is null ? "" : platform.Value.Os + "/" + platform.Value.Architecture;
+        string own = Name(ImageCheck.Platform(RuntimeIdentifier));
+        var mine = images.Where(i => i.Platform == own).ToList();
+        if (!manifest.IsIndex)
+        {
+            if (mine.Count == 0)
+            {
+                Log.LogMessage(MessageImportance.Low, "ContainerCache: {0} is an image for {1}, not {2} ({3}); that platform's build checks it.", Image, images.Count == 0 ? "no platform" : images[0].Platform, own, RuntimeIdentifier);
+            }
+
+            return mine;
+        }
+
+        var built = new HashSet<string>(
+            RuntimeIdentifiers.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(r => Name(ImageCheck.Platform(r.Trim()))),
+            StringComparer.Ordinal);
+        string[] others = images.Select(i => i.Platform).Where(p => !built.Contains(p)).Distinct(StringComparer.Ordinal).ToArray();
+        if (others.Length > 0)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.ImageKeyMismatch,
+                $"The image index {Image} is not the one the current sources build: it lists {string.Join(", ", others)}, which ContainerRuntimeIdentifiers ({RuntimeIdentifiers}) does not. Publish the current sources, or point the deployment at the index tagged with their index key.");
+        }
+
+        if (mine.Count != 1)
+        {
+            throw new ContainerCacheException(
+                DiagnosticCodes.ImageKeyMismatch,
+                $"The image index {Image} lists {(mine.Count == 0 ? "no image" : mine.Count + " images")} for {own} ({RuntimeIdentifier}); the current sources build one, with key {Key}. Publish the current sources, or point the deployment at the index tagged with their index key.");
+        }
+
+        return mine;
     }
 }

@@ -147,10 +147,30 @@ public sealed partial class CiRecipeTests
         Assert.AreEqual(await EndToEnd.Reader.GetManifestDigestAsync(app.Repository, "latest"), indexDigest, "The digest the registry serves for the index.");
         Assert.AreEqual($"{EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}", index.GetProperty("image").GetString());
 
+        string indexKey = MultiPlatformTests.IndexOfKeyFile(app).Key;
+        Assert.AreEqual(indexKey, index.GetProperty("key").GetString(), "The index's line carries the index key.");
+        Assert.IsFalse(index.GetProperty("hit").GetBoolean());
+
         string outputs = File.ReadAllText(output);
         StringAssert.Contains(outputs, "multici-linux-arm64-key=" + app.KeyFileKey("linux-arm64"));
         StringAssert.Contains(outputs, $"multici-image={EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}\n");
-        StringAssert.EndsWith(outputs, $"image-count=1\nkey=\nhit=false\nimage={EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}\ndigest={indexDigest}\n");
+        StringAssert.EndsWith(outputs, $"image-count=1\nkey={indexKey}\nhit=false\nimage={EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}\ndigest={indexDigest}\n");
+
+        // Unchanged: every platform image reused, the same index; a line for each, all hits.
+        CommandResult again = await app.TryPublishWithEnvironmentAsync(
+            new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "", ["GITLAB_CI"] = "" },
+            "-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host, "-p:ContainerCacheResultsFile=" + results);
+        Assert.AreEqual(0, again.ExitCode, again.Output);
+        JsonElement[] second = File.ReadAllLines(results).Skip(3).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.AreEqual(3, second.Length, string.Join('\n', second));
+        Assert.IsTrue(second.All(l => l.GetProperty("hit").GetBoolean()), string.Join('\n', second));
+        CollectionAssert.AreEquivalent(
+            lines.Take(2).Select(l => l.GetProperty("image").GetString()).ToArray(),
+            second.Take(2).Select(l => l.GetProperty("image").GetString()).ToArray(),
+            "The reused platform images, by their digests.");
+        Assert.AreEqual("index", second[2].GetProperty("kind").GetString());
+        Assert.AreEqual(indexKey, second[2].GetProperty("key").GetString());
+        Assert.AreEqual(indexDigest, second[2].GetProperty("digest").GetString(), "The same index.");
     }
 
     [TestMethod]

@@ -116,21 +116,4 @@ public sealed class PublishContainerTests
         CollectionAssert.AreEquivalent(new[] { "latest" }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
         Assert.IsFalse((await Reader.GetLabelsAsync(app.Repository, "latest")).ContainsKey(KeyLabel));
     }
-
-    [TestMethod]
-    public async Task MultiPlatform_EachPlatformImageCarriesItsOwnKey()
-    {
-        const string rids = "linux-x64;linux-arm64";
-        TestApp app = TestApp.Create("Multi", $"<RuntimeIdentifiers>{rids}</RuntimeIdentifiers><ContainerRuntimeIdentifiers>{rids}</ContainerRuntimeIdentifiers>");
-        await app.PublishContainerAsync();
-
-        string x64 = app.KeyFileKey("linux-x64");
-        string arm64 = app.KeyFileKey("linux-arm64");
-        Assert.AreNotEqual(x64, arm64, "Each platform image has its own content, so its own key.");
-
-        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/amd64"))[KeyLabel]);
-        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/arm64"))[KeyLabel]);
-        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, x64))[KeyLabel], "Each platform image is tagged with its key.");
-        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, arm64))[KeyLabel]);
-    }
 }

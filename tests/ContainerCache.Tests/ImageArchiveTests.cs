@@ -35,6 +35,35 @@ public sealed class ImageArchiveTests
     }
 
     [TestMethod]
+    public void MultiPlatformOciLayout_ReadsEachPlatformsImage_UnderTheIndexsNames_NoneWithoutAPlatform()
+    {
+        using var dir = new TempDirectory();
+        string Manifest(string config) => """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"CONFIG","size":1},"layers":[]}""".Replace("CONFIG", Digest(config));
+        string armConfig = Config.Replace("amd64", "arm64").Replace("0123456789abcdef", "fedcba9876543210");
+        string amd = Manifest(Config), arm = Manifest(armConfig);
+        string imageIndex = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"AMD","platform":{"architecture":"amd64","os":"linux"}},{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"ARM","platform":{"architecture":"arm64","os":"linux"}}]}"""
+            .Replace("AMD", Digest(amd)).Replace("ARM", Digest(arm));
+        string top = """{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"INDEX","annotations":{"io.containerd.image.name":"docker.io/library/app:latest"}}]}""".Replace("INDEX", Digest(imageIndex));
+        string path = WriteTar(dir.Combine("app.tar"), TarEntryFormat.Pax,
+            ("blobs/sha256/" + Digest(Config)[7..], Config),
+            ("blobs/sha256/" + Digest(armConfig)[7..], armConfig),
+            ("blobs/sha256/" + Digest(amd)[7..], amd),
+            ("blobs/sha256/" + Digest(arm)[7..], arm),
+            ("blobs/sha256/" + Digest(imageIndex)[7..], imageIndex),
+            ("index.json", top));
+
+        ArchivedImage amd64 = ImageArchive.Read(path, ("linux", "amd64"))!;
+        ArchivedImage arm64 = ImageArchive.Read(path, ("linux", "arm64"))!;
+        Assert.AreEqual("0123456789abcdef0123456789abcdef", amd64.Image.Key);
+        Assert.AreEqual("fedcba9876543210fedcba9876543210", arm64.Image.Key);
+        Assert.AreEqual(Digest(arm), arm64.Image.Manifest.Digest);
+        CollectionAssert.AreEqual(new[] { "app:latest" }, arm64.Names.ToArray());
+        Assert.IsNull(ImageArchive.WhyNotWhole(path, arm64), "Every blob it names is there and matches.");
+        Assert.IsNull(ImageArchive.Read(path, ("linux", "s390x")), "No image for that platform.");
+        Assert.IsNull(ImageArchive.Read(path), "An index is not one image.");
+    }
+
+    [TestMethod]
     public void DockerArchive_ReadsTheKeyAndRepoTags()
     {
         using var dir = new TempDirectory();

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using ContainerCache.Diagnostics;
 using ContainerCache.PublishOutput;
@@ -78,6 +79,45 @@ internal static class KeyFile
 
         json.Append(key.Settings.Count == 0 ? "]\n" : "\n  ]\n");
         json.Append("}\n");
+        return json;
+    }
+
+    private const string IndexMember = ",\n  \"index\": ";
+
+    /// <summary>
+    /// A multi-platform publish's key file with its image index's key as the last member,
+    /// <c>index</c>, replacing any earlier one: the index key, its format version, its tag, and the
+    /// key of each platform image it was derived from, by runtime identifier (ordinal order).
+    /// </summary>
+    /// <exception cref="ContainerCacheException">CONTAINERCACHE1012: the text does not end as a key file does.</exception>
+    public static StringBuilder WithIndex(string keyFileText, string indexKey, string indexTag, IEnumerable<KeyValuePair<string, string>> platformKeys)
+    {
+        string text = keyFileText;
+        int index = text.IndexOf(IndexMember, StringComparison.Ordinal);
+        if (index >= 0)
+        {
+            text = text.Substring(0, index) + "\n}\n";
+        }
+
+        if (!text.EndsWith("\n}\n", StringComparison.Ordinal))
+        {
+            throw new ContainerCacheException(DiagnosticCodes.NotAKeyFile, "The key file does not end as a key file that ContainerCache writes does, so the image index's key is not added to it.");
+        }
+
+        var json = new StringBuilder(text, 0, text.Length - 3, text.Length + 256);
+        json.Append(IndexMember).Append("{ \"key\": ").Append(Quote(indexKey))
+            .Append(", \"keyFormatVersion\": ").Append(IndexKey.FormatVersion)
+            .Append(", \"tag\": ").Append(Quote(indexTag))
+            .Append(", \"platforms\": [");
+        bool first = true;
+        foreach (KeyValuePair<string, string> platform in platformKeys.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json.Append(first ? "\n" : ",\n");
+            first = false;
+            Json.AppendQuoted(json.Append("    { \"runtimeIdentifier\": "), platform.Key).Append(", \"key\": ").Append(Quote(platform.Value)).Append(" }");
+        }
+
+        json.Append("\n  ] }\n}\n");
         return json;
     }
 

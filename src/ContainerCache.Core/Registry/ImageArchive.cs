@@ -27,13 +27,23 @@ internal static class ImageArchive
     }
 
     /// <summary>The single image an archive holds with the names it carries (<c>repository:tag</c>), or null when it holds no single image.</summary>
+    /// <param name="platform">
+    /// For a multi-platform publish's archive (an OCI layout whose one image is an image index): the
+    /// platform whose image to read from that index; null when the archive holds no single image
+    /// for it. The names are the index's.
+    /// </param>
     /// <exception cref="RegistryException">The file is not a readable image archive.</exception>
-    public static ArchivedImage? Read(string path)
+    public static ArchivedImage? Read(string path, (string Os, string Architecture)? platform = null)
     {
         Dictionary<string, byte[]> top = ReadEntries(path, name => name is "index.json" or "manifest.json");
         if (top.TryGetValue("index.json", out byte[]? indexBytes))
         {
-            return ReadOciLayout(path, indexBytes);
+            return ReadOciLayout(path, indexBytes, platform);
+        }
+
+        if (platform is not null)
+        {
+            return null;
         }
 
         if (top.TryGetValue("manifest.json", out byte[]? manifestBytes))
@@ -44,7 +54,7 @@ internal static class ImageArchive
         throw new RegistryException($"'{path}' holds neither index.json nor manifest.json.");
     }
 
-    private static ArchivedImage? ReadOciLayout(string path, byte[] indexBytes)
+    private static ArchivedImage? ReadOciLayout(string path, byte[] indexBytes, (string Os, string Architecture)? platform)
     {
         object? index = ParseJson(indexBytes, path, "index.json");
         var descriptors = (Json.GetArray(index, "manifests") ?? new List<object?>()).ToList();
@@ -72,9 +82,43 @@ internal static class ImageArchive
 
         string mediaType = Json.GetString(ParseJson(manifestBytes, path, manifestPath), "mediaType") ?? MediaTypes.OciManifest;
         var manifest = new Manifest(manifestBytes, mediaType, digest);
-        if (manifest.IsIndex)
+        var blobs = new List<string> { manifestPath };
+        if (manifest.IsIndex != (platform is not null))
         {
             return null;
+        }
+
+        if (platform is not null)
+        {
+            // The index's one entry for the platform, read and checked like the index itself.
+            var entries = (Json.GetArray(manifest.Json, "manifests") ?? new List<object?>())
+                .Where(e => Json.GetString(e, "platform", "os") == platform.Value.Os && Json.GetString(e, "platform", "architecture") == platform.Value.Architecture)
+                .Select(e => Json.GetString(e, "digest"))
+                .Distinct()
+                .ToList();
+            if (entries.Count != 1 || !ImageReference.IsDigest(entries[0]))
+            {
+                return null;
+            }
+
+            digest = entries[0]!;
+            manifestPath = BlobPath(digest);
+            manifestBytes = ReadEntries(path, name => name == manifestPath).TryGetValue(manifestPath, out byte[]? p)
+                ? p
+                : throw new RegistryException($"'{path}' lists the manifest {digest} but does not hold it.");
+            if (RegistryClient.Sha256Digest(manifestBytes) != digest)
+            {
+                throw new RegistryException($"The manifest {digest} in '{path}' does not match its digest.");
+            }
+
+            mediaType = Json.GetString(ParseJson(manifestBytes, path, manifestPath), "mediaType") ?? MediaTypes.OciManifest;
+            manifest = new Manifest(manifestBytes, mediaType, digest);
+            if (manifest.IsIndex)
+            {
+                return null;
+            }
+
+            blobs.Add(manifestPath);
         }
 
         string configDigest = StoredImage.ConfigDigest(manifest) ?? throw new RegistryException($"The manifest in '{path}' names no config.");
@@ -82,7 +126,7 @@ internal static class ImageArchive
         byte[] config = ReadEntries(path, name => name == configPath).TryGetValue(configPath, out byte[]? c)
             ? c
             : throw new RegistryException($"'{path}' does not hold the config {configDigest}.");
-        var blobs = new List<string> { manifestPath, configPath };
+        blobs.Add(configPath);
         foreach (object? layer in Json.GetArray(manifest.Json, "layers") ?? new List<object?>())
         {
             string? layerDigest = Json.GetString(layer, "digest");
