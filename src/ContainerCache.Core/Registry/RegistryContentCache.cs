@@ -29,26 +29,32 @@ internal sealed class RegistryContentCache
 
     private static Task<T> GetOrRead<T>(ConcurrentDictionary<string, Lazy<Task<T>>> entries, string name, Func<Task<T>> read, Func<T, bool> forgetResult)
     {
-        var entry = new Lazy<Task<T>>(read);
-        Lazy<Task<T>> stored = entries.GetOrAdd(name, entry);
-        if (ReferenceEquals(stored, entry))
+        Lazy<Task<T>>? entry = null;
+        entry = new Lazy<Task<T>>(async () =>
         {
-            // A failure, or an answer that may change (nothing there yet), is not kept.
-            _ = stored.Value.ContinueWith(
-                done =>
+            // A failure, or an answer that may change (nothing there yet), is forgotten before anyone sees it.
+            try
+            {
+                T result = await read().ConfigureAwait(false);
+                if (forgetResult(result))
                 {
-                    if (done.Status != TaskStatus.RanToCompletion || forgetResult(done.Result))
-                    {
-                        _ = done.Exception;
-                        // Removed only if still this entry, not a later read's.
-                        ((ICollection<KeyValuePair<string, Lazy<Task<T>>>>)entries).Remove(new KeyValuePair<string, Lazy<Task<T>>>(name, stored));
-                    }
-                },
-                TaskScheduler.Default);
-        }
+                    Forget(entries, name, entry!);
+                }
 
-        return stored.Value;
+                return result;
+            }
+            catch
+            {
+                Forget(entries, name, entry!);
+                throw;
+            }
+        });
+        return entries.GetOrAdd(name, entry).Value;
     }
+
+    /// <summary>Removes the entry only if it is still this one, not a later read's.</summary>
+    private static void Forget<T>(ConcurrentDictionary<string, Lazy<Task<T>>> entries, string name, Lazy<Task<T>> entry) =>
+        ((ICollection<KeyValuePair<string, Lazy<Task<T>>>>)entries).Remove(new KeyValuePair<string, Lazy<Task<T>>>(name, entry));
 
     private static string Name(string registry, string repository, string digest) => registry.ToLowerInvariant() + "/" + repository + "@" + digest;
 }
