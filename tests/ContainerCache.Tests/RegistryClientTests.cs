@@ -78,6 +78,29 @@ public sealed class RegistryClientTests
     }
 
     [TestMethod]
+    public async Task BearerToken_SharedByTheBuildsClients_WithTheSameCredentials_Only()
+    {
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Host == "auth.example" ? Json("""{"token":"T0KEN"}""")
+            : request.Headers.Authorization?.ToString() == "Bearer T0KEN" ? Ok(ManifestBytes, null)
+            : Challenge("Bearer realm=\"https://auth.example/token\",service=\"r.example\",scope=\"repository:app:pull\""));
+        var cache = new RegistryContentCache();
+        using var first = Client("r.example", handler, cache: cache);
+        using var second = Client("r.example", handler, cache: cache);
+        using var pusher = new RegistryClient("r.example", new RegistryClientOptions
+        {
+            Handler = handler, Cache = cache, Use = RegistryUse.Push, Environment = _ => null, Credentials = new CredentialStore(_ => null),
+        });
+
+        await first.GetManifestAsync("app", "1");
+        Assert.AreEqual(3, handler.Requests.Count, "A challenge, a token, the request again.");
+        await second.GetManifestAsync("app", "1");
+        Assert.AreEqual(4, handler.Requests.Count, "Another client of the build with the same credentials sends the token at once.");
+        await pusher.GetManifestAsync("app", "1");
+        Assert.AreEqual(7, handler.Requests.Count, "A client with other credentials (another use) gets its own.");
+    }
+
+    [TestMethod]
     public async Task BearerChallenge_WithAnIdentityToken_PostsARefreshTokenGrant()
     {
         string? form = null;

@@ -31,7 +31,7 @@ internal sealed class RegistryClient : IDisposable
     private readonly bool _ownsTransport;
     private readonly RegistryClientOptions _options;
     private readonly Lazy<RegistryCredentials?> _credentials;
-    private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authorizations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authorizations;
 
     /// <exception cref="ArgumentException">The registry is not a registry name (see <see cref="ImageReference.RegistryError"/>); callers check it first, naming the property it came from.</exception>
     public RegistryClient(string registry, RegistryClientOptions? options = null)
@@ -44,6 +44,7 @@ internal sealed class RegistryClient : IDisposable
         Registry = registry;
         _options = options ?? new RegistryClientOptions();
         _credentials = new Lazy<RegistryCredentials?>(() => _options.Credentials.Find(registry, _options.Use));
+        _authorizations = _options.Cache?.Authorizations ?? new ConcurrentDictionary<string, AuthenticationHeaderValue>(StringComparer.Ordinal);
 
         // Like the SDK: HTTPS first; for localhost and the listed insecure registries, any
         // certificate is accepted and a registry that does not speak TLS is spoken to in plain HTTP.
@@ -226,7 +227,7 @@ internal sealed class RegistryClient : IDisposable
         }
 
         response.Dispose();
-        _authorizations[scope] = authorization;
+        _authorizations[AuthorizationName(scope)] = authorization;
         return await SendOnceAsync(scope, limit, create).ConfigureAwait(false);
     }
 
@@ -241,7 +242,7 @@ internal sealed class RegistryClient : IDisposable
                 bool fallbackAllowed = _transport.FallbackAllowed;
                 using HttpRequestMessage request = create();
                 request.RequestUri = new Uri(_transport.BaseUri, request.RequestUri!);
-                if (_authorizations.TryGetValue(scope, out AuthenticationHeaderValue? authorization))
+                if (_authorizations.TryGetValue(AuthorizationName(scope), out AuthenticationHeaderValue? authorization))
                 {
                     request.Headers.Authorization = authorization;
                 }
@@ -270,6 +271,12 @@ internal sealed class RegistryClient : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// An authorization is kept per registry, use (which decides the credentials) and scope, so that the
+    /// build's clients with the same credentials share their tokens instead of each asking for one.
+    /// </summary>
+    private string AuthorizationName(string scope) => Registry.ToLowerInvariant() + " " + _options.Use + " " + scope;
 
     private async Task<AuthenticationHeaderValue?> AuthorizeAsync(AuthenticationHeaderValue challenge, string scope)
     {

@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Net.Http.Headers;
 using System.Threading.Tasks;
 
 namespace ContainerCache.Registry;
 
 /// <summary>
-/// Manifests and blobs read by digest during one build, shared by the clients that are given it, so
+/// What the registry clients of one build share. Manifests and blobs read by digest during the build, shared by the clients that are given it, so
 /// that nothing is read twice: the base manifest the key resolved is the one the reuse check reads.
 /// A read still under way is shared too (a read started early is awaited, not repeated). Safe to
 /// share because content is named by its digest and checked against it when read; a failed read is
@@ -22,6 +23,12 @@ internal sealed class RegistryContentCache
 
     public Task<byte[]> GetBlobAsync(string registry, string repository, string digest, Func<Task<byte[]>> read) =>
         GetOrRead(_blobs, Name(registry, repository, digest), read, forgetResult: _ => false);
+
+    /// <summary>
+    /// The authorizations (tokens, basic credentials) the build's clients obtained, by registry, use and
+    /// scope (see <see cref="RegistryClient"/>): in memory only, for the build only.
+    /// </summary>
+    public ConcurrentDictionary<string, AuthenticationHeaderValue> Authorizations { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Keeps a manifest read by tag under its digest.</summary>
     public void Add(string registry, string repository, Manifest manifest) =>
