@@ -102,6 +102,47 @@ internal static class Json
         }
     }
 
+    /// <summary>A value of the shapes <see cref="Parse"/> reads, written as compact JSON (members in their order).</summary>
+    public static string Write(object? value) => AppendValue(new StringBuilder(), value).ToString();
+
+    private static StringBuilder AppendValue(StringBuilder json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return json.Append("null");
+            case bool b:
+                return json.Append(b ? "true" : "false");
+            case double d:
+                return json.Append(d.ToString("R", CultureInfo.InvariantCulture));
+            case string s:
+                return AppendQuoted(json, s);
+            case Dictionary<string, object?> obj:
+                json.Append('{');
+                bool firstMember = true;
+                foreach (KeyValuePair<string, object?> member in obj)
+                {
+                    json.Append(firstMember ? "" : ",");
+                    firstMember = false;
+                    AppendQuoted(json, member.Key).Append(':');
+                    AppendValue(json, member.Value);
+                }
+
+                return json.Append('}');
+            case List<object?> list:
+                json.Append('[');
+                for (int i = 0; i < list.Count; i++)
+                {
+                    json.Append(i == 0 ? "" : ",");
+                    AppendValue(json, list[i]);
+                }
+
+                return json.Append(']');
+            default:
+                throw new ArgumentException($"A {value.GetType().Name} is not a JSON value of this reader's shapes.", nameof(value));
+        }
+    }
+
     /// <summary>A JSON string literal for the value.</summary>
     public static string Quote(string value) => AppendQuoted(new StringBuilder(value.Length + 2), value).ToString();
 

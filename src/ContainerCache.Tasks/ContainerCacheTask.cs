@@ -44,6 +44,9 @@ public abstract class ContainerCacheTask : Task
 
     private TimeSpan _timeout = RegistryClientOptions.DefaultTimeout;
 
+    /// <summary>The bound on each request to a registry, and on each call to a local engine's CLI.</summary>
+    private protected TimeSpan RequestTimeout => _timeout;
+
     protected abstract void ExecuteCore();
 
     /// <summary>A warning, with its code's doc page as the help link (see <see cref="DiagnosticCodes"/>).</summary>

@@ -74,26 +74,40 @@ public static class EndToEnd
 public static class Dotnet
 {
     public static Task<CommandResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
-        CommandLine.RunAsync(
-            "dotnet",
-            arguments,
-            TimeSpan.FromMinutes(10),
-            workingDirectory,
-            new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
-            {
-                ["NUGET_PACKAGES"] = EndToEnd.Packages,
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                ["DOTNET_NOLOGO"] = "1",
-                ["MSBUILDDISABLENODEREUSE"] = "1",
-                ["DOTNET_CLI_UI_LANGUAGE"] = "en",
-                // The compiler server, as users have it: a CI machine may turn it off
-                // (UseSharedCompilation=false), and then every publish starts a cold compiler,
-                // about 10 s of a 20 s publish of a console app. The package turns it off itself
-                // where it must (Razor views and components).
-                ["UseSharedCompilation"] = "",
-                // The SDK treats localhost:PORT as plain HTTP by itself, 127.0.0.1:PORT only when told.
-                ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = EndToEnd.Registry is null ? "" : "127.0.0.1:" + EndToEnd.Registry.Port,
-            });
+        CommandLine.RunAsync("dotnet", arguments, TimeSpan.FromMinutes(10), workingDirectory, Environment(environment));
+
+    /// <summary>The environment every dotnet command of the tests gets, with <paramref name="environment"/> added (a script that runs dotnet gets it too).</summary>
+    public static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? environment = null) =>
+        new Dictionary<string, string>(WithoutCi(environment))
+        {
+            ["NUGET_PACKAGES"] = EndToEnd.Packages,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+            // The compiler server, as users have it: a CI machine may turn it off
+            // (UseSharedCompilation=false), and then every publish starts a cold compiler,
+            // about 10 s of a 20 s publish of a console app. The package turns it off itself
+            // where it must (Razor views and components).
+            ["UseSharedCompilation"] = "",
+            // The SDK treats localhost:PORT as plain HTTP by itself, 127.0.0.1:PORT only when told.
+            ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = EndToEnd.Registry is null ? "" : "127.0.0.1:" + EndToEnd.Registry.Port,
+        };
+
+    /// <summary>
+    /// The tests may run in a CI themselves: its variables would make every publish write to that
+    /// CI's files (docs/ci/results.md). Only a test that sets them passes them on.
+    /// </summary>
+    private static Dictionary<string, string> WithoutCi(IReadOnlyDictionary<string, string>? environment)
+    {
+        var all = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "", ["GITLAB_CI"] = "" };
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+        {
+            all[variable.Key] = variable.Value;
+        }
+
+        return all;
+    }
 }
 
 /// <summary>

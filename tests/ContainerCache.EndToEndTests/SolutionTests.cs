@@ -52,7 +52,7 @@ public sealed class SolutionTests
     }
 
     /// <summary>Lib, and AppA and AppB that reference it, in Apps.sln.</summary>
-    private static async Task<(string Root, TestApp A, TestApp B)> CreateSolutionAsync(bool libraryReferencesThePackage)
+    internal static async Task<(string Root, TestApp A, TestApp B)> CreateSolutionAsync(bool libraryReferencesThePackage)
     {
         string root = Path.Combine(EndToEnd.WorkDirectory, "apps", "solution-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(root, "Lib"));

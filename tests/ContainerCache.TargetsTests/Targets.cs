@@ -201,6 +201,9 @@ public sealed class TestProject
                 ["DOTNET_NOLOGO"] = "1",
                 ["MSBUILDDISABLENODEREUSE"] = "1",
                 ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+                // The tests may run in a CI: its files are not theirs to write (docs/ci/results.md).
+                ["GITHUB_ACTIONS"] = "",
+                ["GITLAB_CI"] = "",
                 // The compiler server for the one build of a fixture, as users have it (a CI
                 // machine may turn it off).
                 ["UseSharedCompilation"] = "",

@@ -35,6 +35,9 @@ internal static class DiagnosticCodes
     /// <summary>ContainerCacheExplain or ContainerCacheVerify with ContainerCacheEnabled=false (reported by the targets).</summary>
     public const string PackageDisabled = "CONTAINERCACHE1014";
 
+    /// <summary>A results file for the pipeline (ContainerCacheResultsFile, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, the GitLab dotenv file) cannot be written.</summary>
+    public const string ResultsFileUnwritable = "CONTAINERCACHE1017";
+
     /// <summary>ContainerGenerateLabels=false (reported by the targets).</summary>
     public const string LabelsDisabled = "CONTAINERCACHE2001";
     public const string BaseImageUnresolved = "CONTAINERCACHE2002";
@@ -45,6 +48,9 @@ internal static class DiagnosticCodes
 
     /// <summary>The SDK lacks a private name the package relies on (build/ContainerCache.Sdk.targets warns): nothing is reused.</summary>
     public const string SdkNameMissing = "CONTAINERCACHE2005";
+
+    /// <summary>The local engine the SDK loads into (docker, podman) is not there, failed or did not answer in time: the image is built.</summary>
+    public const string LocalStoreUnavailable = "CONTAINERCACHE2006";
 
     /// <summary>Every code, in order; the titles are the doc pages' titles.</summary>
     public static IReadOnlyList<Diagnostic> All { get; } =
@@ -63,11 +69,13 @@ internal static class DiagnosticCodes
         Error(NotAKeyFile, "the key file's path holds a file that is not a key file"),
         Error(UnexpectedFailure, "ContainerCache failed unexpectedly"),
         Error(PackageDisabled, "the package is off, so there is no key to explain or verify"),
+        Error(ResultsFileUnwritable, "a results file for the pipeline cannot be written"),
         Warning(LabelsDisabled, "the image will not carry the key label"),
         Warning(BaseImageUnresolved, "the base image could not be resolved to a digest"),
         Warning(CacheLookupFailed, "the image stored for this key could not be looked up or checked"),
         Warning(StaleFiles, "files an earlier publish left in the publish directory ship in the image"),
         Warning(SdkNameMissing, "the .NET SDK lacks a name the package relies on"),
+        Warning(LocalStoreUnavailable, "the local image store could not be asked for the image of this key"),
     ];
 
     /// <summary>The doc page of <paramref name="code"/>.</summary>
