@@ -61,7 +61,26 @@ public abstract class ContainerCacheTask : Task
         Log.LogError(subcategory: null, code, helpKeyword: null, DiagnosticCodes.HelpLink(code), file: null, 0, 0, 0, 0, Printable.Of(message));
 
     private protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
-        new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use });
+        new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use, Cache = BuildContentCache() });
+
+    /// <summary>What the build's clients have read by digest (see <see cref="RegistryContentCache"/>), kept until the build ends.</summary>
+    private RegistryContentCache? BuildContentCache()
+    {
+        const string Name = "ContainerCache.RegistryContent";
+        if (BuildEngine is not IBuildEngine4 engine)
+        {
+            return null;
+        }
+
+        if (engine.GetRegisteredTaskObject(Name, RegisteredTaskObjectLifetime.Build) is RegistryContentCache cache)
+        {
+            return cache;
+        }
+
+        cache = new RegistryContentCache();
+        engine.RegisterTaskObject(Name, cache, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+        return cache;
+    }
 
     /// <summary>Checks a registry name before anything connects to it; <paramref name="property"/> is where the user wrote it.</summary>
     /// <exception cref="ContainerCacheException">CONTAINERCACHE1003 naming the property.</exception>
@@ -89,6 +108,30 @@ public abstract class ContainerCacheTask : Task
         CreateRegistryClient(
             baseRegistry,
             string.Equals(baseRegistry, outputRegistry, StringComparison.OrdinalIgnoreCase) ? RegistryUse.PullFromOutput : RegistryUse.Pull);
+
+    /// <summary>
+    /// Starts reading the base image <see cref="WhyNotThisPublish"/> compares with, so that it is read
+    /// beside a lookup; the check then awaits the same reads (the build's content cache) instead of
+    /// making them. A failure here is left to the check, which reads again and reports it.
+    /// </summary>
+    private protected void StartBaseImageRead(string key, string outputRegistry)
+    {
+        ImageSettings? settings = KeyInputs.Find(BuildEngine, key);
+        if (settings is null || settings.BaseDigest.Length == 0 || ImageReference.RegistryError(settings.BaseRegistry) is not null)
+        {
+            return;
+        }
+
+        RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, outputRegistry);
+        _ = ImageCache.ReadPlatformImageAsync(client, settings.BaseRepository, settings.BaseDigest, ImageCheck.Platform(settings.RuntimeIdentifier))
+            .ContinueWith(
+                read =>
+                {
+                    _ = read.Exception;
+                    client.Dispose();
+                },
+                System.Threading.Tasks.TaskScheduler.Default);
+    }
 
     /// <summary>
     /// Why <paramref name="candidate"/>, labelled with <paramref name="key"/>, is not the image this

@@ -58,6 +58,12 @@ public sealed class ReuseContainerArchive : ReuseTask
             : archived.Image.Key != Key ? $"its image has the key {archived.Image.Key ?? "(none)"}, not {Key}"
             : missing is not null ? $"it does not hold the name {missing}"
             : null;
+        if (reason is null)
+        {
+            // Read while the archive's blobs are checked, which takes longest.
+            StartBaseImageRead(Key, outputRegistry: "");
+        }
+
         try
         {
             // Label and names first: they cost nothing. Then every blob, streamed, then the image against the base.

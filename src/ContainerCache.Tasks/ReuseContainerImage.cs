@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using ContainerCache.Diagnostics;
 using ContainerCache.Registry;
 using Microsoft.Build.Framework;
@@ -31,10 +33,23 @@ public sealed class ReuseContainerImage : ReuseTask
         }
 
         using RegistryClient client = CreateRegistryClient(Registry, RegistryUse.Push);
+        string[] tags = RequestedTags.Where(t => t != KeyTag).ToArray();
+
+        // What a hit needs besides the key's image is read beside it, not after it: the base image the
+        // check compares with (from the start: a base in another registry, or an index, takes two reads),
+        // and, once the key's tag is found, where the requested tags point now.
+        StartBaseImageRead(Key, Registry);
+        Task<IReadOnlyDictionary<string, string?>>? current = null;
         CacheLookup lookup;
         try
         {
-            lookup = ImageCache.LookupAsync(client, Repository, KeyTag, Key, found => WhyNotThisPublish(found, Key, Registry)).GetAwaiter().GetResult();
+            lookup = ImageCache.LookupAsync(
+                client,
+                Repository,
+                KeyTag,
+                Key,
+                found => WhyNotThisPublish(found, Key, Registry),
+                _ => current = tags.Length == 0 ? null : ImageCache.CurrentDigestsAsync(client, Repository, tags)).GetAwaiter().GetResult();
         }
         catch (RegistryException e)
         {
@@ -49,10 +64,14 @@ public sealed class ReuseContainerImage : ReuseTask
         }
 
         StoredImage found = lookup.Image!;
-        string[] tags = RequestedTags.Where(t => t != KeyTag).ToArray();
+
+        // A tag that names the image already is not pushed again: an unchanged republish writes nothing.
+        IReadOnlyDictionary<string, string?> now = current?.GetAwaiter().GetResult() ?? new Dictionary<string, string?>();
+        string[] named = tags.Where(t => now.TryGetValue(t, out string? digest) && digest == found.Manifest.Digest).ToArray();
+        string[] toTag = tags.Except(named, StringComparer.Ordinal).ToArray();
         try
         {
-            ImageCache.TagAsync(client, Repository, found, tags).GetAwaiter().GetResult();
+            ImageCache.TagAsync(client, Repository, found, toTag).GetAwaiter().GetResult();
         }
         catch (RegistryException e)
         {
@@ -63,12 +82,13 @@ public sealed class ReuseContainerImage : ReuseTask
         SetHit(found, tags.Prepend(KeyTag).Select(t => $"{image}:{t}"));
         Log.LogMessage(
             MessageImportance.High,
-            "ContainerCache: hit: {0}:{1} is {2} with key {3}; nothing built or uploaded{4}.",
+            "ContainerCache: hit: {0}:{1} is {2} with key {3}; nothing built or uploaded{4}{5}.",
             image,
             KeyTag,
             found.Manifest.Digest,
             Key,
-            tags.Length == 0 ? "" : "; tagged " + string.Join(", ", tags));
+            toTag.Length == 0 ? "" : "; tagged " + string.Join(", ", toTag),
+            named.Length == 0 ? "" : "; " + string.Join(", ", named) + (named.Length == 1 ? " names" : " name") + " it already");
     }
 
     /// <summary>On a miss, what the first requested tag names now, so that logs show both keys. Best effort.</summary>

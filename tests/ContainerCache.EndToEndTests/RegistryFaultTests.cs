@@ -61,8 +61,9 @@ public sealed class RegistryFaultTests
         string[] toProxy = ["-t:PublishContainer", "-p:ContainerRegistry=" + proxy.Host];
         await app.PublishAsync(toProxy);
 
-        proxy.FailWhen("PUT", $"/v2/{app.Repository}/manifests/latest", Fault.Status(500), times: 1);
-        CommandResult result = await app.PublishAsync(toProxy);
+        // A tag that does not name the image yet: latest does, and is not pushed again.
+        proxy.FailWhen("PUT", $"/v2/{app.Repository}/manifests/moved", Fault.Status(500), times: 1);
+        CommandResult result = await app.PublishAsync([.. toProxy, "-p:ContainerImageTags=moved"]);
 
         StringAssert.Contains(result.Output, "warning CONTAINERCACHE2003");
         StringAssert.Contains(result.Output, "could not be tagged");

@@ -46,6 +46,9 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
     /// <summary>"localhost:PORT", to use in image references instead of the upstream registry's host.</summary>
     public string Host => $"localhost:{Port}";
 
+    /// <summary>How many connections began with a TLS handshake: each is a client trying HTTPS, which this proxy does not speak.</summary>
+    public int TlsAttempts => _server.TlsAttempts;
+
     /// <summary>Every request received so far, in order of arrival, faulted or not.</summary>
     public IReadOnlyList<HttpRequestSummary> Requests => _requests.ToArray();
 

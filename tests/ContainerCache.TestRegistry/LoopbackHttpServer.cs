@@ -26,6 +26,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly ConcurrentDictionary<TcpClient, bool> _connections = new();
     private readonly Task _acceptLoop;
     private int _disposed;
+    private int _tlsAttempts;
 
     /// <param name="handler">Handles a request whose head has been read; it reads the body from the reader and writes the answer to the stream.</param>
     public LoopbackHttpServer(Func<HttpRequestReader, Stream, CancellationToken, Task> handler)
@@ -37,6 +38,9 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>How many connections began with a TLS handshake (a client trying HTTPS first), answered as Go's server does.</summary>
+    public int TlsAttempts => Volatile.Read(ref _tlsAttempts);
 
     /// <summary>Writes a status line and header fields, adding <c>Connection: close</c>.</summary>
     public static async Task WriteHeadAsync(
@@ -110,6 +114,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             var request = new HttpRequestReader(network);
             if (await request.PeekByteAsync(cancellationToken).ConfigureAwait(false) == TlsHandshake)
             {
+                Interlocked.Increment(ref _tlsAttempts);
                 // Answer like Go's server, so that clients trying HTTPS first (the .NET SDK does for localhost) fall back to HTTP.
                 await network.WriteAsync(Encoding.Latin1.GetBytes(TlsRejection), cancellationToken).ConfigureAwait(false);
             }

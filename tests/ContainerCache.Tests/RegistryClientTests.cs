@@ -78,6 +78,29 @@ public sealed class RegistryClientTests
     }
 
     [TestMethod]
+    public async Task BearerToken_SharedByTheBuildsClients_WithTheSameCredentials_Only()
+    {
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Host == "auth.example" ? Json("""{"token":"T0KEN"}""")
+            : request.Headers.Authorization?.ToString() == "Bearer T0KEN" ? Ok(ManifestBytes, null)
+            : Challenge("Bearer realm=\"https://auth.example/token\",service=\"r.example\",scope=\"repository:app:pull\""));
+        var cache = new RegistryContentCache();
+        using var first = Client("r.example", handler, cache: cache);
+        using var second = Client("r.example", handler, cache: cache);
+        using var pusher = new RegistryClient("r.example", new RegistryClientOptions
+        {
+            Handler = handler, Cache = cache, Use = RegistryUse.Push, Environment = _ => null, Credentials = new CredentialStore(_ => null),
+        });
+
+        await first.GetManifestAsync("app", "1");
+        Assert.AreEqual(3, handler.Requests.Count, "A challenge, a token, the request again.");
+        await second.GetManifestAsync("app", "1");
+        Assert.AreEqual(4, handler.Requests.Count, "Another client of the build with the same credentials sends the token at once.");
+        await pusher.GetManifestAsync("app", "1");
+        Assert.AreEqual(7, handler.Requests.Count, "A client with other credentials (another use) gets its own.");
+    }
+
+    [TestMethod]
     public async Task BearerChallenge_WithAnIdentityToken_PostsARefreshTokenGrant()
     {
         string? form = null;
@@ -206,6 +229,59 @@ public sealed class RegistryClientTests
     }
 
     [TestMethod]
+    public async Task ContentCache_SharedByClients_ReadsADigestOnce_AndForgetsAFailure()
+    {
+        byte[] config = Encoding.UTF8.GetBytes("{}");
+        string configDigest = RegistryClient.Sha256Digest(config);
+        string manifestDigest = RegistryClient.Sha256Digest(ManifestBytes);
+        bool failBlob = true;
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.AbsolutePath.Contains("/blobs/", StringComparison.Ordinal)
+                ? (failBlob ? new HttpResponseMessage(HttpStatusCode.InternalServerError) : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(config) })
+                : Ok(ManifestBytes, manifestDigest)) { Delay = TimeSpan.FromMilliseconds(50) };
+        var cache = new RegistryContentCache();
+        using var first = Client("r.example", handler, cache: cache);
+        using var second = Client("r.example", handler, cache: cache);
+
+        await first.GetManifestAsync("app", "1");
+        Manifest? byDigest = await second.GetManifestAsync("app", manifestDigest);
+        Assert.AreEqual(manifestDigest, byDigest!.Digest);
+        Assert.AreEqual(1, handler.Requests.Count, "A manifest read by tag is kept under its digest; the tag itself is asked every time.");
+        await first.GetManifestAsync("app", "1");
+        Assert.AreEqual(2, handler.Requests.Count);
+
+        await Assert.ThrowsExactlyAsync<RegistryException>(() => first.GetBlobAsync("app", configDigest));
+        failBlob = false;
+        Task<byte[]> reading = first.GetBlobAsync("app", configDigest);
+        Task<byte[]> sharing = second.GetBlobAsync("app", configDigest);
+        CollectionAssert.AreEqual(config, await reading);
+        CollectionAssert.AreEqual(config, await sharing);
+        CollectionAssert.AreEqual(config, await second.GetBlobAsync("app", configDigest));
+        Assert.AreEqual(4, handler.Requests.Count, "A failed read is asked again; a read under way is shared, and its answer kept.");
+        Assert.AreEqual(0, handler.Requests.Count(r => r.RequestUri!.Host != "r.example"));
+    }
+
+    [TestMethod]
+    public async Task ManifestDigest_IsAHeadRequest_NullWhenTheTagIsMissing()
+    {
+        string digest = RegistryClient.Sha256Digest(ManifestBytes);
+        var handler = new FakeHandler(request =>
+        {
+            var response = new HttpResponseMessage(request.RequestUri!.AbsolutePath.EndsWith("/latest", StringComparison.Ordinal) ? HttpStatusCode.OK : HttpStatusCode.NotFound);
+            response.Headers.Add("Docker-Content-Digest", digest);
+            response.Content = new ByteArrayContent([]);
+            response.Content.Headers.ContentLength = 1234;
+            return response;
+        });
+        using var client = Client("r.example", handler);
+
+        Assert.AreEqual(digest, await client.GetManifestDigestAsync("app", "latest"));
+        Assert.IsNull(await client.GetManifestDigestAsync("app", "other"));
+        Assert.IsTrue(handler.Requests.All(r => r.Method == HttpMethod.Head));
+        CollectionAssert.IsSubsetOf(MediaTypes.All, handler.Requests[0].Headers.Accept.Select(a => a.MediaType).ToArray(), "Asked as a GET would be, so the digest is the manifest's a GET would get.");
+    }
+
+    [TestMethod]
     public void Challenge_ParsesQuotedValuesWithCommas()
     {
         var parameters = RegistryClient.ParseChallenge("realm=\"https://a/token\",service=\"s\",scope=\"repository:x:pull,push\"");
@@ -213,12 +289,14 @@ public sealed class RegistryClientTests
         Assert.AreEqual("repository:x:pull,push", parameters["scope"]);
     }
 
-    private static RegistryClient Client(string registry, HttpMessageHandler handler, Func<string, string?>? environment = null, TimeSpan? timeout = null)
+    private static RegistryClient Client(
+        string registry, HttpMessageHandler handler, Func<string, string?>? environment = null, TimeSpan? timeout = null, RegistryContentCache? cache = null)
     {
         environment ??= _ => null;
         return new RegistryClient(registry, new RegistryClientOptions
         {
             Handler = handler,
+            Cache = cache,
             Environment = environment,
             Credentials = new CredentialStore(environment),
             Timeout = timeout ?? RegistryClientOptions.DefaultTimeout,

@@ -19,8 +19,13 @@ internal static class ImageCache
     /// Why an image labelled with the key is still not the one this publish builds (see
     /// <see cref="ImageCheck"/>), or null when it is.
     /// </param>
+    /// <param name="found">
+    /// Called when the key's tag names an image manifest, before its config is read: a caller starts
+    /// there what only a likely hit needs, so that it runs beside the config's read.
+    /// </param>
     /// <exception cref="RegistryException">The registry could not answer the question.</exception>
-    public static async Task<CacheLookup> LookupAsync(RegistryClient client, string repository, string keyTag, string key, Func<StoredImage, string?> whyNot)
+    public static async Task<CacheLookup> LookupAsync(
+        RegistryClient client, string repository, string keyTag, string key, Func<StoredImage, string?> whyNot, Action<Manifest>? found = null)
     {
         Manifest? manifest = await client.GetManifestAsync(repository, keyTag).ConfigureAwait(false);
         if (manifest is null)
@@ -33,6 +38,7 @@ internal static class ImageCache
             return CacheLookup.Miss($"{client.Registry}/{repository}:{keyTag} is an image index, not one image");
         }
 
+        found?.Invoke(manifest);
         StoredImage image = await ReadImageAsync(client, repository, manifest).ConfigureAwait(false);
         if (image.Key is null)
         {
@@ -112,6 +118,29 @@ internal static class ImageCache
         {
             await client.PutManifestAsync(repository, tag, image.Manifest).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The digest each tag names now (HEAD requests, side by side), or null for a tag that is missing
+    /// or whose answer names no digest, or for every tag when a request fails: such a tag is pushed.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string?>> CurrentDigestsAsync(RegistryClient client, string repository, IReadOnlyList<string> tags)
+    {
+        var current = new Dictionary<string, string?>(StringComparer.Ordinal);
+        try
+        {
+            string?[] digests = await Task.WhenAll(tags.Select(t => client.GetManifestDigestAsync(repository, t))).ConfigureAwait(false);
+            for (int i = 0; i < tags.Count; i++)
+            {
+                current[tags[i]] = digests[i];
+            }
+        }
+        catch (RegistryException)
+        {
+            // Not knowing costs a PUT, nothing else.
+        }
+
+        return current;
     }
 
     private static async Task<StoredImage> ReadImageAsync(RegistryClient client, string repository, Manifest manifest)

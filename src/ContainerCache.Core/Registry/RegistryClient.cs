@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -26,12 +27,11 @@ internal sealed class RegistryClient : IDisposable
     private const int MaxManifestBytes = 4 * 1024 * 1024;
     private const int MaxBlobBytes = 8 * 1024 * 1024;
 
-    private readonly HttpClient _http;
+    private readonly RegistryTransport _transport;
+    private readonly bool _ownsTransport;
     private readonly RegistryClientOptions _options;
     private readonly Lazy<RegistryCredentials?> _credentials;
-    private readonly Dictionary<string, AuthenticationHeaderValue> _authorizations = new(StringComparer.Ordinal);
-    private Uri _baseUri;
-    private bool _httpFallbackAllowed;
+    private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authorizations;
 
     /// <exception cref="ArgumentException">The registry is not a registry name (see <see cref="ImageReference.RegistryError"/>); callers check it first, naming the property it came from.</exception>
     public RegistryClient(string registry, RegistryClientOptions? options = null)
@@ -44,18 +44,13 @@ internal sealed class RegistryClient : IDisposable
         Registry = registry;
         _options = options ?? new RegistryClientOptions();
         _credentials = new Lazy<RegistryCredentials?>(() => _options.Credentials.Find(registry, _options.Use));
+        _authorizations = _options.Cache?.Authorizations ?? new ConcurrentDictionary<string, AuthenticationHeaderValue>(StringComparer.Ordinal);
 
         // Like the SDK: HTTPS first; for localhost and the listed insecure registries, any
         // certificate is accepted and a registry that does not speak TLS is spoken to in plain HTTP.
         bool insecure = IsLocalhost(registry) || IsInsecure(registry, _options.Environment);
-        HttpMessageHandler handler = _options.Handler ?? CreateHandler(acceptAnyCertificate: insecure);
-        // Not HttpClient.Timeout: it stops at the headers of a streamed answer. ExchangeAsync bounds the whole request.
-        _http = new HttpClient(handler, disposeHandler: _options.Handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ContainerCache", "1.0"));
-
-        string host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
-        _baseUri = new Uri("https://" + host + "/");
-        _httpFallbackAllowed = insecure;
+        _ownsTransport = _options.Handler is not null;
+        _transport = _ownsTransport ? new RegistryTransport(registry, insecure, _options.Handler) : RegistryTransport.For(registry, insecure);
     }
 
     public string Registry { get; }
@@ -66,20 +61,60 @@ internal sealed class RegistryClient : IDisposable
     /// <summary>Gets a manifest by tag or digest; null when the registry has none under that reference.</summary>
     public async Task<Manifest?> GetManifestAsync(string repository, string reference)
     {
+        if (_options.Cache is not { } cache)
+        {
+            return await ReadManifestAsync(repository, reference).ConfigureAwait(false);
+        }
+
+        if (ImageReference.IsDigest(reference))
+        {
+            return await cache.GetManifestAsync(Registry, repository, reference, () => ReadManifestAsync(repository, reference)).ConfigureAwait(false);
+        }
+
+        Manifest? manifest = await ReadManifestAsync(repository, reference).ConfigureAwait(false);
+        if (manifest is not null)
+        {
+            cache.Add(Registry, repository, manifest);
+        }
+
+        return manifest;
+    }
+
+    /// <summary>
+    /// The digest of the manifest a tag names, as the registry's HEAD answer says (no body read); null when
+    /// the tag does not exist or the answer names no digest.
+    /// </summary>
+    public async Task<string?> GetManifestDigestAsync(string repository, string tag)
+    {
+        using HttpResponseMessage response = await SendAsync(repository, "pull", MaxManifestBytes, () => ManifestRequest(HttpMethod.Head, repository, tag)).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        EnsureSuccess(response, $"looking up {repository}:{tag}");
+        string? served = response.Headers.TryGetValues("Docker-Content-Digest", out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+        return served is not null && ImageReference.IsDigest(served) ? served : null;
+    }
+
+    private static HttpRequestMessage ManifestRequest(HttpMethod method, string repository, string reference)
+    {
+        var request = new HttpRequestMessage(method, $"v2/{repository}/manifests/{reference}");
+        foreach (string type in MediaTypes.All)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        return request;
+    }
+
+    private async Task<Manifest?> ReadManifestAsync(string repository, string reference)
+    {
         using HttpResponseMessage response = await SendAsync(
             repository,
             "pull",
             MaxManifestBytes,
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{reference}");
-                foreach (string type in MediaTypes.All)
-                {
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-                }
-
-                return request;
-            }).ConfigureAwait(false);
+            () => ManifestRequest(HttpMethod.Get, repository, reference)).ConfigureAwait(false);
 
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -119,6 +154,13 @@ internal sealed class RegistryClient : IDisposable
             throw new RegistryException($"'{digest}' is not a sha256 digest.");
         }
 
+        return _options.Cache is { } cache
+            ? await cache.GetBlobAsync(Registry, repository, digest, () => ReadBlobAsync(repository, digest)).ConfigureAwait(false)
+            : await ReadBlobAsync(repository, digest).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> ReadBlobAsync(string repository, string digest)
+    {
         using HttpResponseMessage response = await SendAsync(
             repository,
             "pull",
@@ -150,7 +192,13 @@ internal sealed class RegistryClient : IDisposable
         EnsureSuccess(response, $"tagging {repository}:{tag}");
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsTransport)
+        {
+            _transport.Dispose();
+        }
+    }
 
     public static string Sha256Digest(byte[] content)
     {
@@ -179,38 +227,56 @@ internal sealed class RegistryClient : IDisposable
         }
 
         response.Dispose();
-        _authorizations[scope] = authorization;
+        _authorizations[AuthorizationName(scope)] = authorization;
         return await SendOnceAsync(scope, limit, create).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(string scope, int limit, Func<HttpRequestMessage> create)
     {
-        while (true)
+        // Bounded by the first request's own bound: an HTTPS attempt and one in plain HTTP.
+        bool first = await _transport.AwaitSchemeAsync(TimeSpan.FromTicks(_options.Timeout.Ticks * 2) + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        try
         {
-            using HttpRequestMessage request = create();
-            request.RequestUri = new Uri(_baseUri, request.RequestUri!);
-            if (_authorizations.TryGetValue(scope, out AuthenticationHeaderValue? authorization))
+            while (true)
             {
-                request.Headers.Authorization = authorization;
-            }
+                bool fallbackAllowed = _transport.FallbackAllowed;
+                using HttpRequestMessage request = create();
+                request.RequestUri = new Uri(_transport.BaseUri, request.RequestUri!);
+                if (_authorizations.TryGetValue(AuthorizationName(scope), out AuthenticationHeaderValue? authorization))
+                {
+                    request.Headers.Authorization = authorization;
+                }
 
-            try
-            {
-                return await ExchangeAsync(request, limit, Registry).ConfigureAwait(false);
+                try
+                {
+                    return await ExchangeAsync(request, limit, Registry).ConfigureAwait(false);
+                }
+                catch (HttpRequestException e) when (fallbackAllowed)
+                {
+                    // An insecure registry that does not speak TLS: the SDK falls back to plain HTTP too.
+                    _transport.FallBackToHttp(HasPort(Registry));
+                    GC.KeepAlive(e);
+                }
+                catch (HttpRequestException e)
+                {
+                    throw new RegistryException($"{Registry} cannot be reached: {Describe(e)}", e);
+                }
             }
-            catch (HttpRequestException e) when (_httpFallbackAllowed)
+        }
+        finally
+        {
+            if (first)
             {
-                // An insecure registry that does not speak TLS: the SDK falls back to plain HTTP too.
-                _httpFallbackAllowed = false;
-                _baseUri = new UriBuilder(_baseUri) { Scheme = "http", Port = HasPort(Registry) ? _baseUri.Port : 80 }.Uri;
-                GC.KeepAlive(e);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new RegistryException($"{Registry} cannot be reached: {Describe(e)}", e);
+                _transport.SchemeLearnt();
             }
         }
     }
+
+    /// <summary>
+    /// An authorization is kept per registry, use (which decides the credentials) and scope, so that the
+    /// build's clients with the same credentials share their tokens instead of each asking for one.
+    /// </summary>
+    private string AuthorizationName(string scope) => Registry.ToLowerInvariant() + " " + _options.Use + " " + scope;
 
     private async Task<AuthenticationHeaderValue?> AuthorizeAsync(AuthenticationHeaderValue challenge, string scope)
     {
@@ -418,7 +484,7 @@ internal sealed class RegistryClient : IDisposable
 
     private async Task<HttpResponseMessage> SendAndReadAsync(HttpRequestMessage request, int limit, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response = await _transport.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
             // Disposing the body breaks off a read that ignores the token. Not on the timer's thread:
@@ -479,17 +545,6 @@ internal sealed class RegistryClient : IDisposable
     }
 
     private static string Describe(Exception e) => e.InnerException is { } inner ? e.Message + " " + inner.Message : e.Message;
-
-    private static HttpMessageHandler CreateHandler(bool acceptAnyCertificate)
-    {
-        var handler = new HttpClientHandler { UseProxy = true };
-        if (acceptAnyCertificate)
-        {
-            handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
-        }
-
-        return handler;
-    }
 
     /// <summary>The SDK talks plain HTTP to localhost without being told.</summary>
     public static bool IsLocalhost(string registry) =>

@@ -21,6 +21,9 @@ internal sealed class RegistryClientOptions
 
     public CredentialStore Credentials { get; set; } = new CredentialStore();
 
-    /// <summary>For tests: the HTTP handler to send through.</summary>
+    /// <summary>Manifests and blobs already read by digest in this build, to share between clients; none when null.</summary>
+    public RegistryContentCache? Cache { get; set; }
+
+    /// <summary>For tests: the HTTP handler to send through (then the client has a connection and a scheme of its own).</summary>
     public HttpMessageHandler? Handler { get; set; }
 }
