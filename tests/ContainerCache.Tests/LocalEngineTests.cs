@@ -149,6 +149,18 @@ public sealed class LocalEngineTests
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 }
 
 [TestClass]
@@ -179,17 +191,5 @@ public sealed class LoadedImageRecordTests
         var withoutManifest = LoadedImageRecord.Read(edited, id)!;
         Assert.AreEqual("", withoutManifest.Manifest.Digest);
         Assert.AreEqual(Config, withoutManifest.ConfigText);
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }
