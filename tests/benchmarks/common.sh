@@ -59,3 +59,33 @@ sample_app() {
     echo '</configuration>'
   } >"$dir/nuget.config"
 }
+
+# start_test_registry WORK LOGS: builds the tests' registry tool into WORK/registry-tool and starts it
+# in the background (docker-registry in WORK/registry on a free loopback port, seeded with a base
+# image and a two-platform base); sets registry_pid, registry and base. The caller stops it on exit
+# (stop_pids "$registry_pid").
+start_test_registry() {
+  local dir="$1" logs="$2"
+  dotnet build "$root/tests/ContainerCache.TestRegistry" -c Release -nodeReuse:false -v:q -o "$dir/registry-tool" >"$logs/registry-build.log" 2>&1 \
+    || { cat "$logs/registry-build.log"; die "building the test registry"; }
+  dotnet "$dir/registry-tool/ContainerCache.TestRegistry.dll" --dir "$dir/registry" </dev/null >"$dir/registry.out" 2>"$dir/registry.err" &
+  registry_pid=$!
+  for _ in $(seq 240); do
+    grep -q '^base=' "$dir/registry.out" 2>/dev/null && break
+    kill -0 "$registry_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  registry=$(sed -n 's/^registry=//p' "$dir/registry.out")
+  base=$(sed -n 's/^base=//p' "$dir/registry.out")
+  [ -n "$base" ] || { cat "$dir/registry.err" >&2; die "the registry did not start"; }
+  echo "registry: $registry   base image: $base"
+}
+
+# stop_pids PID...: asks each process to stop, and waits for it.
+stop_pids() {
+  local pid
+  for pid in "$@"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}

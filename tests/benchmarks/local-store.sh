@@ -44,23 +44,11 @@ step "Pack ContainerCache from this repository"
 run "$logs/pack.log" dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$ls_work/local-packages" -nodeReuse:false -v:q
 
 step "Start a local registry with a base image, a dockerd and a podman store"
-run "$logs/registry-build.log" dotnet build "$root/tests/ContainerCache.TestRegistry" -c Release -nodeReuse:false -v:q -o "$ls_work/registry-tool"
 registry_pid= dockerd_pid=
-cleanup() {
-  for pid in $registry_pid $dockerd_pid; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+trap 'stop_pids $registry_pid $dockerd_pid' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-dotnet "$ls_work/registry-tool/ContainerCache.TestRegistry.dll" --dir "$ls_work/registry" </dev/null >"$ls_work/registry.out" 2>"$ls_work/registry.err" &
-registry_pid=$!
-for _ in $(seq 240); do
-  grep -q '^base=' "$ls_work/registry.out" 2>/dev/null && break
-  kill -0 "$registry_pid" 2>/dev/null || break
-  sleep 0.5
-done
-base=$(sed -n 's/^base=//p' "$ls_work/registry.out")
-[ -n "$base" ] || { cat "$ls_work/registry.err" >&2; die "the registry did not start"; }
+start_test_registry "$ls_work" "$logs"
 
 d="$ls_work/docker"; mkdir -p "$d"
 dockerd --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none --data-root "$d/data" \

@@ -49,29 +49,11 @@ dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages
   || { cat "$work/logs/pack.log"; die "dotnet pack"; }
 
 step "Start a local registry (docker-registry) with a two-platform base image"
-dotnet build "$root/tests/ContainerCache.TestRegistry" -c Release -nodeReuse:false -v:q -o "$work/registry-tool" >"$work/logs/registry-build.log" 2>&1 \
-  || { cat "$work/logs/registry-build.log"; die "building the test registry"; }
 registry_pid=
-cleanup() {
-  if [ -n "$registry_pid" ]; then
-    kill -TERM "$registry_pid" 2>/dev/null || true
-    wait "$registry_pid" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
+trap 'stop_pids $registry_pid' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-dotnet "$work/registry-tool/ContainerCache.TestRegistry.dll" --dir "$work/registry" </dev/null >"$work/registry.out" 2>"$work/registry.err" &
-registry_pid=$!
-for _ in $(seq 240); do
-  grep -q '^base=' "$work/registry.out" 2>/dev/null && break
-  kill -0 "$registry_pid" 2>/dev/null || break
-  sleep 0.5
-done
-registry=$(sed -n 's/^registry=//p' "$work/registry.out")
-base=$(sed -n 's/^base=//p' "$work/registry.out")
-[ -n "$base" ] || { cat "$work/registry.err" >&2; die "the registry did not start"; }
-echo "registry: $registry   base image: $base"
+start_test_registry "$work" "$work/logs"
 
 # make_app VARIANT: a copy of the sample, two platforms, a file only linux-x64 ships.
 make_app() {
