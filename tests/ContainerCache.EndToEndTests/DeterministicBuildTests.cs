@@ -4,24 +4,30 @@ namespace ContainerCache.EndToEndTests;
 
 /// <summary>
 /// Zero false misses where the SDK itself would make bytes differ: the build's folder, git commits
-/// that change no shipped input, build-time timestamps in ASP.NET Core's static web assets.
+/// that change no shipped input, build-time timestamps in ASP.NET Core's static web assets. (The
+/// Blazor Web App's case is in <see cref="BlazorTests"/>, to start first.)
 /// </summary>
 [TestClass]
 public sealed class DeterministicBuildTests
 {
     private const string RevisionLabel = "org.opencontainers.image.revision";
 
-    private static string Elsewhere(string name) =>
+    /// <summary>
+    /// Two publishes of the same sources side by side: copied before either is published, the
+    /// copy holds only the sources, as it did when copied after the first publish (without its
+    /// bin/ and obj/); side by side, the longest tests here take half the time.
+    /// </summary>
+    internal static Task BothAsync(Task<CommandResult> first, Task<CommandResult> second) => Task.WhenAll(first, second);
+
+    internal static string Elsewhere(string name) =>
         Path.Combine(EndToEnd.WorkDirectory, "elsewhere-" + Guid.NewGuid().ToString("N")[..8], "deeper", "still", name);
 
     [TestMethod]
     public async Task SameSourcesInAnotherDirectoryAtAnotherDepth_SameKey()
     {
         TestApp app = TestApp.Create("Moved");
-        await app.PublishAsync();
-
         TestApp moved = app.CopyTo(Elsewhere("Moved"));
-        await moved.PublishAsync();
+        await BothAsync(app.PublishAsync(), moved.PublishAsync());
         Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
     }
 
@@ -137,10 +143,8 @@ public sealed class DeterministicBuildTests
                 [Parameter] public string Name { get; set; } = "";
             }
             """);
-        await app.PublishAsync();
-
         TestApp moved = app.CopyTo(Elsewhere("Razor"));
-        await moved.PublishAsync();
+        await BothAsync(app.PublishAsync(), moved.PublishAsync());
         Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
 
         // Debugging still finds the views: the PDB names them under the mapped root, and no folder of the build.
@@ -153,35 +157,17 @@ public sealed class DeterministicBuildTests
     }
 
     [TestMethod]
-    public async Task BlazorWebAppWithWebAssemblyComponentsInAnotherDirectory_SameKey()
-    {
-        // dotnet new blazor --interactivity Auto: the server project's components, and the .Client
-        // project's, compiled to WebAssembly and published under wwwroot/_framework, both by Razor.
-        TestApp app = await TestApp.CreateBlazorWebAppAsync("BlazorAuto", "Auto");
-        await app.PublishAsync();
-        string[] client = Directory.GetFiles(Path.Combine(app.PublishDirectory(), "wwwroot", "_framework"), "BlazorAuto.Client.*.wasm");
-        Assert.AreEqual(1, client.Length, "The WebAssembly components ship in the image.");
-
-        TestApp moved = app.CopyTo(Elsewhere("BlazorAuto"));
-        await moved.PublishAsync();
-        Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
-        Assert.IsTrue(File.Exists(Path.Combine(moved.PublishDirectory(), "wwwroot", "_framework", Path.GetFileName(client[0]))), "The client's fingerprinted name, from its content, is the same.");
-    }
-
-    [TestMethod]
     public async Task SelfContained_CleanRebuildAndAnotherDirectory_SameKey()
     {
         TestApp app = TestApp.Create("SelfContained", "<RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained>");
-        await app.PublishAsync();
+        TestApp moved = app.CopyTo(Elsewhere("SelfContained"));
+        await BothAsync(app.PublishAsync(), moved.PublishAsync());
         string key = app.KeyFileKey("linux-x64");
+        Assert.AreEqual(key, moved.KeyFileKey("linux-x64"));
 
         app.DeleteBuildOutput();
         await app.PublishAsync();
         Assert.AreEqual(key, app.KeyFileKey("linux-x64"));
-
-        TestApp moved = app.CopyTo(Elsewhere("SelfContained"));
-        await moved.PublishAsync();
-        Assert.AreEqual(key, moved.KeyFileKey("linux-x64"));
     }
 
     [TestMethod]
@@ -191,10 +177,8 @@ public sealed class DeterministicBuildTests
         TestApp app = TestApp.Create(
             "Trimmed",
             "<RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained><PublishSingleFile>true</PublishSingleFile><PublishTrimmed>true</PublishTrimmed>");
-        await app.PublishAsync();
-
         TestApp moved = app.CopyTo(Elsewhere("Trimmed"));
-        await moved.PublishAsync();
+        await BothAsync(app.PublishAsync(), moved.PublishAsync());
         Assert.AreEqual(app.KeyFileKey("linux-x64"), moved.KeyFileKey("linux-x64"));
     }
 }

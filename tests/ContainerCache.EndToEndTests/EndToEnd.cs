@@ -1,10 +1,11 @@
 using ContainerCache.TestRegistry;
 
-// Test classes run in parallel, one worker per core: each test publishes its own app, in its own
-// folder, to its own repository (base images are pushed under tags of their own), and what
-// AssemblyInitialize sets up is only read after it. Tests of one class run one after another:
-// KeyChangesTests edits and republishes one app for every case.
-[assembly: Parallelize(Workers = 0, Scope = ExecutionScope.ClassLevel)]
+// Tests run in parallel, each test on its own: each publishes its own app, in its own folder, to
+// its own repository (base images are pushed under tags of their own), and what AssemblyInitialize
+// and a ClassInitialize set up is only read after it. Three workers on two cores: a publish spends
+// part of its time waiting (process start, the registry, a timeout a fault test provokes), and the
+// longest tests no longer hold a whole class behind them.
+[assembly: Parallelize(Workers = 3, Scope = ExecutionScope.MethodLevel)]
 
 namespace ContainerCache.EndToEndTests;
 
@@ -36,11 +37,12 @@ public static class EndToEnd
         Feed = Path.Combine(WorkDirectory, "feed");
         Packages = Path.Combine(WorkDirectory, "packages");
 
-        // Packed from outside the repository, into a relative output folder, as a user may run it:
-        // a package path that depended on the current directory failed here (NU5129, issue 11).
-        CommandResult pack = await Dotnet.RunAsync(
-            WorkDirectory,
-            ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Path.GetRelativePath(WorkDirectory, Feed), "-nodeReuse:false"]);
+        // The pack and the registry with its base images are independent: side by side.
+        Task<CommandResult> packing = PackAsync();
+        Registry = await LocalRegistry.StartAsync(Path.Combine(WorkDirectory, "registry"));
+        BaseDigest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "1", TestRegistry.BaseImage.LinuxAmd64AndArm64);
+        Base2Digest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "2", TestRegistry.BaseImage.LinuxAmd64AndArm64, marker: "2");
+        CommandResult pack = await packing;
         Assert.AreEqual(0, pack.ExitCode, "dotnet pack failed:\n" + pack.Output);
 
         File.WriteAllText(Path.Combine(WorkDirectory, "nuget.config"), $"""
@@ -54,11 +56,15 @@ public static class EndToEnd
             </configuration>
             """);
 
-        Registry = await LocalRegistry.StartAsync(Path.Combine(WorkDirectory, "registry"));
-        BaseDigest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "1", TestRegistry.BaseImage.LinuxAmd64AndArm64);
-        Base2Digest = await TestRegistry.BaseImage.PushAsync(Registry.Host, "base", "2", TestRegistry.BaseImage.LinuxAmd64AndArm64, marker: "2");
         Reader = new RegistryReader(Registry.Host);
     }
+
+    // Packed from outside the repository, into a relative output folder, as a user may run it: a
+    // package path that depended on the current directory failed here (NU5129, issue 11).
+    private static Task<CommandResult> PackAsync() =>
+        Dotnet.RunAsync(
+            WorkDirectory,
+            ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Path.GetRelativePath(WorkDirectory, Feed), "-nodeReuse:false"]);
 
     [AssemblyCleanup]
     public static void Cleanup()

@@ -36,7 +36,30 @@ public static class Targets
         Assert.IsTrue(File.Exists(TaskAssembly), $"The task assembly {TaskAssembly} is not built.");
         WorkDirectory = Directory.CreateTempSubdirectory("cc-targets-").FullName;
         Packages = Path.Combine(WorkDirectory, "packages");
+
+        // The SDK's MSBuild, for the cases that run in this process (InProcessMSBuild): registered
+        // before any MSBuild type is loaded, with the environment a `dotnet msbuild` of a case has.
+        foreach ((string name, string value) in Environment)
+        {
+            System.Environment.SetEnvironmentVariable(name, value);
+        }
+
+        System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+        Microsoft.Build.Locator.MSBuildLocator.RegisterDefaults();
     }
+
+    /// <summary>The environment of every case, in this process or in a <c>dotnet msbuild</c>.</summary>
+    public static IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["NUGET_PACKAGES"] = Packages,
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["DOTNET_NOLOGO"] = "1",
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+        // The tests may run in a CI: its files are not theirs to write (docs/ci/results.md).
+        ["GITHUB_ACTIONS"] = "",
+        ["GITLAB_CI"] = "",
+    };
 
     [AssemblyCleanup]
     public static void Cleanup()
@@ -176,13 +199,29 @@ public sealed class TestProject
     }
 
     /// <summary>
-    /// One <c>dotnet msbuild</c> of the project with the given arguments (targets, -getProperty,
-    /// -getItem, -p); never a restore unless asked. Its log is kept beside the project, at the
+    /// Runs the project as one <c>dotnet msbuild</c> with the given arguments would (targets,
+    /// -getProperty, -getItem, -p); never a restore unless asked. Arguments that only ask for targets,
+    /// properties and items run in this process (<see cref="InProcessMSBuild"/>), others (-restore,
+    /// -v, ...) in a real <c>dotnet msbuild</c>. Either way its log is kept beside the project, at the
     /// verbosity dotnet publish has by default (minimal: what a user sees), and at normal.
     /// </summary>
     public async Task<MSBuildResult> RunAsync(params string[] arguments)
     {
-        string log = Path.Combine(Directory, $"msbuild{++_runs}.log");
+        InProcessMSBuild.Request? request = InProcessMSBuild.Parse(arguments);
+        if (request is null)
+        {
+            return await RunOutOfProcessAsync(arguments);
+        }
+
+        string log = Path.Combine(Directory, $"msbuild{Interlocked.Increment(ref _runs)}.log");
+        (int exitCode, string standardOutput) = await InProcessMSBuild.RunAsync(ProjectFile, request, log, Path.ChangeExtension(log, ".normal.log"));
+        return new MSBuildResult(exitCode, standardOutput, File.Exists(log) ? File.ReadAllText(log) : "");
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, always in a <c>dotnet msbuild</c> of its own.</summary>
+    public async Task<MSBuildResult> RunOutOfProcessAsync(params string[] arguments)
+    {
+        string log = Path.Combine(Directory, $"msbuild{Interlocked.Increment(ref _runs)}.log");
         if (arguments.Any(a => a.StartsWith("-getProperty:", StringComparison.Ordinal) || a.StartsWith("-getItem:", StringComparison.Ordinal)))
         {
             // Two or more make MSBuild answer in JSON; one property alone is printed bare.
@@ -194,16 +233,8 @@ public sealed class TestProject
             ["msbuild", ProjectFile, "-nologo", "-nodeReuse:false", "-p:Configuration=Release", $"-flp:LogFile={log};Verbosity=minimal", $"-flp1:LogFile={Path.ChangeExtension(log, ".normal.log")};Verbosity=normal", .. arguments],
             TimeSpan.FromMinutes(5),
             Directory,
-            new Dictionary<string, string>
+            new Dictionary<string, string>(Targets.Environment)
             {
-                ["NUGET_PACKAGES"] = Targets.Packages,
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                ["DOTNET_NOLOGO"] = "1",
-                ["MSBUILDDISABLENODEREUSE"] = "1",
-                ["DOTNET_CLI_UI_LANGUAGE"] = "en",
-                // The tests may run in a CI: its files are not theirs to write (docs/ci/results.md).
-                ["GITHUB_ACTIONS"] = "",
-                ["GITLAB_CI"] = "",
                 // The compiler server for the one build of a fixture, as users have it (a CI
                 // machine may turn it off).
                 ["UseSharedCompilation"] = "",

@@ -1,0 +1,62 @@
+using ContainerCache.TestRegistry;
+using System.Text.RegularExpressions;
+
+namespace ContainerCache.EndToEndTests;
+
+/// <summary>
+/// The two longest tests, Blazor apps whose publishes compile to WebAssembly, trim and compress:
+/// one of <see cref="DeterministicBuildTests"/> and one of <see cref="StaleFilesTests"/>, in a class
+/// of their own because test classes start in the order of their names, and a long test that starts
+/// last is what a run waits for.
+/// </summary>
+[TestClass]
+public sealed class BlazorTests
+{
+    [TestMethod]
+    public async Task BlazorWebAppWithWebAssemblyComponentsInAnotherDirectory_SameKey()
+    {
+        // dotnet new blazor --interactivity Auto: the server project's components, and the .Client
+        // project's, compiled to WebAssembly and published under wwwroot/_framework, both by Razor.
+        TestApp app = await TestApp.CreateBlazorWebAppAsync("BlazorAuto", "Auto");
+        TestApp moved = app.CopyTo(DeterministicBuildTests.Elsewhere("BlazorAuto"));
+        await DeterministicBuildTests.BothAsync(app.PublishAsync(), moved.PublishAsync());
+        string[] client = Directory.GetFiles(Path.Combine(app.PublishDirectory(), "wwwroot", "_framework"), "BlazorAuto.Client.*.wasm");
+        Assert.AreEqual(1, client.Length, "The WebAssembly components ship in the image.");
+
+        Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
+        Assert.IsTrue(File.Exists(Path.Combine(moved.PublishDirectory(), "wwwroot", "_framework", Path.GetFileName(client[0]))), "The client's fingerprinted name, from its content, is the same.");
+    }
+
+    [TestMethod]
+    public async Task WebAssemblyComponentEditedAndReverted_WarnsOfTheEditedBuildsFiles_PruningGivesTheCleanKey()
+    {
+        TestApp app = TestApp.CreateBlazorWebAssembly("StaleWasm");
+
+        CommandResult clean = await app.PublishAsync();
+        Assert.IsFalse(clean.Output.Contains("CONTAINERCACHE2004"), "A clean publish has no stale files:\n" + clean.Output);
+        string cleanKey = app.KeyFileKey();
+        string[] cleanFiles = StaleFilesTests.Files(app);
+
+        app.WriteFile("App.razor", "<h1>Hello, edited</h1>\n");
+        CommandResult edited = await app.PublishAsync();
+        StringAssert.Contains(edited.Output, "warning CONTAINERCACHE2004", "The clean publish's app files are left behind:\n" + edited.Output);
+        string[] editedOnly = StaleFilesTests.Files(app).Except(cleanFiles).ToArray();
+        Assert.IsTrue(editedOnly.Any(f => Regex.IsMatch(f, @"^wwwroot/_framework/StaleWasm\.[a-z0-9]+\.wasm$")), "The edit changed the app's fingerprinted name: " + string.Join(", ", editedOnly));
+        Assert.IsTrue(editedOnly.Any(f => f.EndsWith(".wasm.br", StringComparison.Ordinal)) && editedOnly.Any(f => f.EndsWith(".wasm.gz", StringComparison.Ordinal)), string.Join(", ", editedOnly));
+
+        app.WriteFile("App.razor", "<h1>Hello</h1>\n");
+        CommandResult reverted = await app.PublishAsync();
+        string warning = reverted.Output.Split('\n').FirstOrDefault(l => l.Contains("warning CONTAINERCACHE2004")) ?? "";
+        StringAssert.Contains(warning, $"warning CONTAINERCACHE2004: {editedOnly.Length} files in the publish directory were not produced by this publish", reverted.Output);
+        StringAssert.Contains(warning, "They ship in the image; set ContainerCachePruneStaleFiles=true to delete them before the key is computed, or publish into a clean directory.");
+        Assert.AreEqual(Math.Min(5, editedOnly.Length), editedOnly.Count(f => warning.Contains(f, StringComparison.Ordinal)), "The first five are named: " + warning);
+        Assert.AreNotEqual(cleanKey, app.KeyFileKey(), "The dead files ship, and the key says so.");
+        Assert.IsTrue(editedOnly.All(f => File.Exists(Path.Combine(app.PublishDirectory(), f))), "Nothing is deleted unless asked.");
+
+        CommandResult pruned = await app.PublishAsync("-p:ContainerCachePruneStaleFiles=true", "-v:n");
+        Assert.IsFalse(pruned.Output.Contains("CONTAINERCACHE2004"), pruned.Output);
+        StringAssert.Contains(pruned.Output, $"ContainerCache: deleted {editedOnly.Length} files an earlier publish left: ", pruned.Output);
+        Assert.AreEqual(cleanKey, app.KeyFileKey(), "With the edited build's files deleted, the key is the clean publish's.");
+        CollectionAssert.AreEquivalent(cleanFiles, StaleFilesTests.Files(app));
+    }
+}
