@@ -6,7 +6,9 @@ namespace ContainerCache.TargetsTests;
 /// The results a pipeline reads, wired to what the build knows: the image is keyed and stamped
 /// (<see cref="Targets.PrepareImageTarget"/>), then the results are written as after the image step,
 /// with the SDK's outputs (GeneratedContainerDigest) given as properties. The CI variables point at
-/// files of the test: no registry, no CI service.
+/// files of the test: no registry, no CI service. Each case runs in a <c>dotnet msbuild</c> of its
+/// own, started in the project's folder: relative paths are taken from the folder the build started
+/// in (MSBuildStartupDirectory), which in this process is the test runner's.
 /// </summary>
 [TestClass]
 public sealed class ResultsTests
@@ -67,7 +69,7 @@ public sealed class ResultsTests
         TestProject plain = TestProject.Create("Plain");
         plain.WriteFile("pub/app.txt", "the app");
         Directory.CreateDirectory(Path.Combine(plain.Directory, "obj", "Release", "net10.0"));
-        MSBuildResult result = await plain.RunAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false", "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:GeneratedContainerDigest=" + Digest);
+        MSBuildResult result = await plain.RunOutOfProcessAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false", "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:GeneratedContainerDigest=" + Digest);
         Assert.AreEqual(0, result.ExitCode, result.Log);
         Assert.IsFalse(Directory.EnumerateFileSystemEntries(plain.Directory).Any(e => Path.GetFileName(e) is "results.jsonl" or "containercache.env" or "gh"), "Outside CI, with no results file set, nothing is written.");
     }
@@ -78,7 +80,7 @@ public sealed class ResultsTests
         TestProject project = TestProject.Create("Archived");
         project.WriteFile("pub/app.txt", "the app");
         Directory.CreateDirectory(Path.Combine(project.Directory, "obj", "Release", "net10.0"));
-        MSBuildResult result = await project.RunAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
+        MSBuildResult result = await project.RunOutOfProcessAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
             "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:ContainerCacheResultsFile=out/results.jsonl", "-p:ContainerArchiveOutputPath=images/archived.tar.gz", "-p:GeneratedContainerDigest=" + Digest);
         Assert.AreEqual(0, result.ExitCode, result.Log);
         JsonElement line = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.Directory, "out", "results.jsonl"))).RootElement;
@@ -94,7 +96,7 @@ public sealed class ResultsTests
         project.WriteFile("pub/app.txt", "the app");
         Directory.CreateDirectory(Path.Combine(project.Directory, "obj", "Release", "net10.0"));
         Directory.CreateDirectory(Path.Combine(project.Directory, "results.jsonl"));
-        MSBuildResult result = await project.RunAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
+        MSBuildResult result = await project.RunOutOfProcessAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
             "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:ContainerCacheResultsFile=results.jsonl", "-p:GeneratedContainerDigest=" + Digest);
         Assert.AreNotEqual(0, result.ExitCode);
         string error = result.DiagnosticsWithCode("CONTAINERCACHE1017").Single();
@@ -104,7 +106,7 @@ public sealed class ResultsTests
 
     private static async Task<MSBuildResult> RunAsync(TestProject project, string[] ci)
     {
-        MSBuildResult result = await project.RunAsync(
+        MSBuildResult result = await project.RunOutOfProcessAsync(
             [$"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
              "-p:ContainerRegistry=localhost:5000", "-p:ContainerRuntimeIdentifier=linux-x64", "-p:GeneratedContainerDigest=" + Digest,
              "-p:ContainerCacheResultsFile=results.jsonl", "-getProperty:ContainerCacheKey", .. ci]);
