@@ -71,18 +71,8 @@ internal static class ImageArchive
             .Select(n => StripDockerHub(n!))
             .ToList();
 
-        string manifestPath = BlobPath(digest);
-        byte[] manifestBytes = ReadEntries(path, name => name == manifestPath).TryGetValue(manifestPath, out byte[]? m)
-            ? m
-            : throw new RegistryException($"'{path}' lists the manifest {digest} but does not hold it.");
-        if (RegistryClient.Sha256Digest(manifestBytes) != digest)
-        {
-            throw new RegistryException($"The manifest {digest} in '{path}' does not match its digest.");
-        }
-
-        string mediaType = Json.GetString(ParseJson(manifestBytes, path, manifestPath), "mediaType") ?? MediaTypes.OciManifest;
-        var manifest = new Manifest(manifestBytes, mediaType, digest);
-        var blobs = new List<string> { manifestPath };
+        Manifest manifest = ReadManifest(path, digest);
+        var blobs = new List<string> { BlobPath(digest) };
         if (manifest.IsIndex != (platform is not null))
         {
             return null;
@@ -101,24 +91,13 @@ internal static class ImageArchive
                 return null;
             }
 
-            digest = entries[0]!;
-            manifestPath = BlobPath(digest);
-            manifestBytes = ReadEntries(path, name => name == manifestPath).TryGetValue(manifestPath, out byte[]? p)
-                ? p
-                : throw new RegistryException($"'{path}' lists the manifest {digest} but does not hold it.");
-            if (RegistryClient.Sha256Digest(manifestBytes) != digest)
-            {
-                throw new RegistryException($"The manifest {digest} in '{path}' does not match its digest.");
-            }
-
-            mediaType = Json.GetString(ParseJson(manifestBytes, path, manifestPath), "mediaType") ?? MediaTypes.OciManifest;
-            manifest = new Manifest(manifestBytes, mediaType, digest);
+            manifest = ReadManifest(path, entries[0]!);
             if (manifest.IsIndex)
             {
                 return null;
             }
 
-            blobs.Add(manifestPath);
+            blobs.Add(BlobPath(manifest.Digest));
         }
 
         string configDigest = StoredImage.ConfigDigest(manifest) ?? throw new RegistryException($"The manifest in '{path}' names no config.");
@@ -172,6 +151,23 @@ internal static class ImageArchive
         }
 
         return new ArchivedImage(new StoredImage(new Manifest(stand, MediaTypes.DockerManifest, ""), config), names, blobs);
+    }
+
+    /// <summary>The manifest (or index) stored in the archive as the blob <paramref name="digest"/>, checked against it.</summary>
+    /// <exception cref="RegistryException">The archive lacks it, or its bytes do not match the digest.</exception>
+    private static Manifest ReadManifest(string path, string digest)
+    {
+        string manifestPath = BlobPath(digest);
+        byte[] manifestBytes = ReadEntries(path, name => name == manifestPath).TryGetValue(manifestPath, out byte[]? m)
+            ? m
+            : throw new RegistryException($"'{path}' lists the manifest {digest} but does not hold it.");
+        if (RegistryClient.Sha256Digest(manifestBytes) != digest)
+        {
+            throw new RegistryException($"The manifest {digest} in '{path}' does not match its digest.");
+        }
+
+        string mediaType = Json.GetString(ParseJson(manifestBytes, path, manifestPath), "mediaType") ?? MediaTypes.OciManifest;
+        return new Manifest(manifestBytes, mediaType, digest);
     }
 
     /// <exception cref="RegistryException">The digest, from the archive itself, is no sha256 digest to make a path of.</exception>
