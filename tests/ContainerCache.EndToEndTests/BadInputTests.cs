@@ -21,20 +21,6 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    public async Task RegistryNamesWithABadPortOrASpace_FailWithACodedError()
-    {
-        TestApp app = TestApp.Create("BadRegistry");
-        string registry = "-p:ContainerRegistry=" + EndToEnd.Registry.Host;
-
-        AssertCodedError(await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=localhost:99999"), "CONTAINERCACHE1003", "ContainerRegistry 'localhost:99999'");
-        AssertCodedError(await app.TryPublishAsync("-t:PublishContainer", registry, "-p:ContainerBaseImage=localhost:0/base:1"), "CONTAINERCACHE1003", "ContainerBaseImage's registry 'localhost:0'");
-        AssertCodedError(await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=localhost:65536/app:1"), "CONTAINERCACHE1003", "ContainerCacheVerifyImage");
-
-        // The SDK checks ContainerRegistry for a space itself, before the package sees it.
-        AssertCodedError(await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=local host:5000"), "CONTAINER2012", "local host:5000");
-    }
-
-    [TestMethod]
     public async Task ADirectoryInPlaceOfTheObjCopiesOfTheKeyFile_IsCONTAINERCACHE1005NamingIt_AndInPlaceOfTheHashCache_IsIgnored()
     {
         TestApp app = TestApp.Create("ObjDirectory");

@@ -41,6 +41,27 @@ public sealed class PublishTests
         Assert.IsFalse(File.Exists(project.KeyFile), "No key file beside an app that was not keyed.");
     }
 
+    // Moved from the end-to-end BadInputTests: a registry name the SDK would take apart wrongly (a port
+    // out of range) is the package's coded error, before any request; a space, the SDK's own.
+    [TestMethod]
+    [DataRow("-t:Publish;PublishContainer", "ContainerRegistry=localhost:99999", "CONTAINERCACHE1003", "ContainerRegistry 'localhost:99999'", DisplayName = "ContainerRegistry with a port out of range")]
+    [DataRow("-t:Publish;PublishContainer", "ContainerBaseImage=localhost:0/base:1", "CONTAINERCACHE1003", "ContainerBaseImage's registry 'localhost:0'", DisplayName = "a base image's registry with port 0")]
+    [DataRow("-t:Publish;ContainerCacheVerify", "ContainerCacheVerifyImage=localhost:65536/app:1", "CONTAINERCACHE1003", "ContainerCacheVerifyImage", DisplayName = "the image to verify at a port out of range")]
+    [DataRow("-t:Publish;PublishContainer", "ContainerRegistry=local host:5000", "CONTAINER2012", "local host:5000", DisplayName = "a space in ContainerRegistry: the SDK's own error")]
+    public async Task BadRegistryName_FailsWithACodedError_BeforeAnyRequest(string targets, string property, string code, string mention)
+    {
+        TestProject project = _built.CopyTo("BadRegistry");
+        string[] registry = targets.Contains("PublishContainer", StringComparison.Ordinal) && !property.StartsWith("ContainerRegistry=", StringComparison.Ordinal) ? ["-p:ContainerRegistry=localhost:5000"] : [];
+        MSBuildResult result = await project.RunAsync([targets, "-p:NoBuild=true", "-p:_IsPublishing=true", "-p:" + property, .. registry]);
+
+        Assert.AreNotEqual(0, result.ExitCode, result.Log);
+        Assert.IsTrue(result.DiagnosticsWithCode(code).Any(d => d.StartsWith("error ", StringComparison.Ordinal) && d.Contains(mention, StringComparison.Ordinal)), $"error {code} naming {mention}:\n{result.Log}");
+        foreach (string unwanted in new[] { "MSB4018", "MSB4100", "MSB3024", "MSB3025", "CONTAINERCACHE1013", "   at " })
+        {
+            Assert.IsFalse(result.Log.Contains(unwanted, StringComparison.Ordinal), $"No {unwanted.Trim()}:\n{result.Log}");
+        }
+    }
+
     [TestMethod]
     [DataRow("true")]
     [DataRow("True", DisplayName = "True: MSBuild compares conditions without case")]
