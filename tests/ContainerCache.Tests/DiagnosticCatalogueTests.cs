@@ -226,6 +226,21 @@ public sealed partial class DiagnosticCatalogueTests
         }
     }
 
+    [TestMethod]
+    public void TheSwitchesPage_NamesEverySwitchTheTargetsCheck()
+    {
+        string page = File.ReadAllText(Path.Combine(Pages, "CONTAINERCACHE1003.md"));
+        string[] switches = XDocument.Load(Path.Combine(Root, "build", "ContainerCache.targets")).Descendants()
+            .Where(e => e.Name.LocalName == "_ContainerCacheSwitch")
+            .Select(e => (string)e.Attribute("Include")!)
+            .ToArray();
+        Assert.IsTrue(switches.Length >= 10, "The switches are found.");
+        foreach (string name in switches)
+        {
+            StringAssert.Contains(page, $"`{name}`", "CONTAINERCACHE1003's page lists the switches it checks.");
+        }
+    }
+
     /// <summary>The targets' errors and warnings: the ReportContainerCacheDiagnostic tasks of build/*.props and build/*.targets.</summary>
     private static IEnumerable<XElement> TargetsDiagnostics() =>
         Directory.GetFiles(Path.Combine(Root, "build"))
