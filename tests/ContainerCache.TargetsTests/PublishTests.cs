@@ -26,6 +26,7 @@ public sealed class PublishTests
     [DataRow("ContainerCacheMissTags=a'b", "CONTAINERCACHE1004", "ContainerCacheMissTags holds 'a'b'", DisplayName = "a quote in MissTags")]
     [DataRow("ContainerCacheMissTags=\"ok;bad tag\"", "CONTAINERCACHE1004", "ContainerCacheMissTags", DisplayName = "a space in one of MissTags")]
     [DataRow("ContainerCacheRegistryTimeout=NaN", "CONTAINERCACHE1003", "ContainerCacheRegistryTimeout is 'NaN'", DisplayName = "RegistryTimeout=NaN")]
+    [DataRow("ContainerCacheReuse=1", "CONTAINERCACHE1003", "ContainerCacheReuse is '1'; it must be true or false.", DisplayName = "Reuse=1: a number is no boolean to MSBuild (the page says so)")]
     public async Task BadSwitch_FailsThePublishWithItsCode(string property, string code, string mention)
     {
         TestProject project = _built.CopyTo("Bad");
@@ -66,6 +67,7 @@ public sealed class PublishTests
     [DataRow("true")]
     [DataRow("True", DisplayName = "True: MSBuild compares conditions without case")]
     [DataRow("yes", DisplayName = "yes: MSBuild reads yes as true, as for every boolean")]
+    [DataRow("!off", DisplayName = "!off: and negates with '!' (CONTAINERCACHE1003's page says so)")]
     public async Task Publish_WritesTheKeyFile_WithTheKeyAndTag(string enabled)
     {
         TestProject project = _built.CopyTo("Keyed");
