@@ -68,6 +68,10 @@ internal static class InProcessMSBuild
                 case "getitem":
                     request.GetItems.Add(value);
                     break;
+                case "v" or "verbosity" when value is "q" or "quiet" or "m" or "minimal" or "n" or "normal" or "d" or "detailed" or "diag" or "diagnostic":
+                    // What the console would show: the log that stands for it (MSBuildResult.Log) at that verbosity.
+                    request.Verbosity = value;
+                    break;
                 default:
                     return null;
             }
@@ -118,7 +122,7 @@ internal static class InProcessMSBuild
         };
         ILogger[] loggers =
         [
-            new FileLogger { Parameters = $"LogFile={minimalLog};Verbosity=minimal" },
+            new FileLogger { Parameters = $"LogFile={minimalLog};Verbosity={request.Verbosity}" },
             new FileLogger { Parameters = $"LogFile={normalLog};Verbosity=normal" },
         ];
 
@@ -227,5 +231,8 @@ internal static class InProcessMSBuild
         public List<string> GetProperties { get; } = [];
 
         public List<string> GetItems { get; } = [];
+
+        /// <summary>-v: the verbosity of the log a case reads, minimal as dotnet publish's by default.</summary>
+        public string Verbosity { get; set; } = "minimal";
     }
 }

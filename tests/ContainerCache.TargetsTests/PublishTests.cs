@@ -102,4 +102,48 @@ public sealed class PublishTests
         Assert.IsTrue(File.Exists(Path.Combine(project.PublishDirectory, "Built.dll")), "Published...");
         Assert.IsFalse(File.Exists(project.KeyFile), "...not keyed.");
     }
+
+    // Moved from the end-to-end BadInputTests and PublishDirectoryFaultTests.
+    [TestMethod]
+    public async Task ADirectoryInPlaceOfTheObjCopiesOfTheKeyFile_IsCONTAINERCACHE1005NamingIt_AndInPlaceOfTheHashCache_IsIgnored()
+    {
+        TestProject project = _built.CopyTo("ObjDirectory");
+        MSBuildResult first = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true");
+        Assert.AreEqual(0, first.ExitCode, first.Log);
+        string obj = Path.Combine(project.Directory, "obj", "Release", "net10.0");
+
+        foreach (string name in new[] { "container-cache.previous.json", "container-cache.last.json" })
+        {
+            string path = Path.Combine(obj, name);
+            File.Delete(path);
+            Directory.CreateDirectory(Path.Combine(path, "sub"));
+            MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true");
+            Assert.AreNotEqual(0, result.ExitCode, result.Log);
+            Assert.IsTrue(result.DiagnosticsWithCode("CONTAINERCACHE1005").Any(d => d.StartsWith("error ", StringComparison.Ordinal) && d.Contains(path, StringComparison.Ordinal)), result.Log);
+            Assert.IsFalse(result.Log.Contains("   at ", StringComparison.Ordinal), result.Log);
+            Directory.Delete(path, recursive: true);
+        }
+
+        string hashes = Path.Combine(obj, "container-cache.hashes");
+        File.Delete(hashes);
+        Directory.CreateDirectory(hashes);
+        MSBuildResult ignored = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-v:d");
+        Assert.AreEqual(0, ignored.ExitCode, ignored.Log);
+        StringAssert.Contains(ignored.Log, "was not used: it is not a regular file", "The package's own cache: every file is read instead.");
+    }
+
+    [TestMethod]
+    public async Task KeyFileAtTheAppsOwnDll_CodedError_DllUntouched()
+    {
+        TestProject project = _built.CopyTo("KeyFileDll");
+        string dll = Path.Combine(project.PublishDirectory, "Built.dll");
+
+        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-p:ContainerCacheKeyFile=" + dll);
+        Assert.AreNotEqual(0, result.ExitCode, result.Log);
+        Assert.IsTrue(result.DiagnosticsWithCode("CONTAINERCACHE1012").Any(d => d.Contains("ContainerCacheKeyFile '" + dll + "'", StringComparison.Ordinal)), result.Log);
+        CollectionAssert.AreEqual(
+            File.ReadAllBytes(Path.Combine(project.Directory, "obj", "Release", "net10.0", "Built.dll")),
+            File.ReadAllBytes(dll),
+            "The published DLL is the one the build produced.");
+    }
 }
