@@ -40,8 +40,10 @@ public sealed class XxHash128StreamTests
     [DynamicData(nameof(Paths))]
     public void AgreesWithSystemIOHashing_AtRandomLengths(bool avx2)
     {
+        // Past the boundaries above (the largest is 16,384 stripes, 1 MiB), lengths anywhere up to
+        // 3 MiB: a third of them draw a length under 64 KiB, where most buffer sizes split a block.
         var random = new Random(20261123);
-        Check(avx2, Enumerable.Range(0, 60).Select(_ => random.Next(0, 3 << 20)));
+        Check(avx2, Enumerable.Range(0, 24).Select(i => random.Next(0, i % 3 == 0 ? 64 << 10 : 3 << 20)));
     }
 
     private static void Check(bool avx2, IEnumerable<int> lengths)
