@@ -52,8 +52,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
     /// <summary>
     /// Where to set aside, before anything is written, the key the last publish left (the obj/ copy,
-    /// else the key file), as the baseline of this build's keys. Given to the first computation of a
-    /// build only; empty otherwise.
+    /// else the key file), as the baseline of this build's keys (the image's key too).
     /// </summary>
     public string PreviousKeyFile { get; set; } = "";
 
@@ -70,13 +69,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// </summary>
     public string HashCacheFile { get; set; } = "";
 
-    /// <summary>The <see cref="Changes"/> an earlier computation in this build already reported, so as not to repeat it.</summary>
-    public string ReportedChanges { get; set; } = "";
-
     /// <summary>
     /// Look for files in the publish directory that this publish did not produce (see
-    /// <see cref="StaleFiles"/>): true only in the first computation after a publish, so that a
-    /// container publish, which keys twice, warns once.
+    /// <see cref="StaleFiles"/>): true after a publish, not when an image is built from an earlier one.
     /// </summary>
     public bool FindStaleFiles { get; set; }
 
@@ -98,10 +93,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>The base image's digest that went into the key: given, resolved, or empty.</summary>
     [Output]
     public string BaseDigest { get; private set; } = "";
-
-    /// <summary>A fingerprint of the changes reported against the baseline.</summary>
-    [Output]
-    public string Changes { get; private set; } = "";
 
     /// <summary>The baseline's path as messages print it: control characters escaped (see <see cref="Printable"/>).</summary>
     [Output]
@@ -149,30 +140,11 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 Settings = _inputs.Settings(),
                 Baseline = Baseline,
                 BaselineIsExplicit = BaselineIsExplicit,
-                ReportedChanges = ReportedChanges,
             },
-            ResolveBaseImage ? ResolveBaseDigest : null);
+            ResolveBaseImage ? settings => ResolveBaseDigest(settings, _inputs.OutputRegistry) : null);
 
-        foreach (KeyNote note in result.Notes)
-        {
-            MessageImportance importance = note.Importance switch
-            {
-                KeyNoteImportance.High => MessageImportance.High,
-                KeyNoteImportance.Normal => MessageImportance.Normal,
-                _ => MessageImportance.Low,
-            };
-            Log.LogMessage(importance, "ContainerCache: {0}", note.Text);
-        }
-
-        Key = result.Key.Key;
-        Tag = result.Tag;
-        BaseDigest = result.BaseDigest;
-        Changes = result.ChangesFingerprint;
-        ChangedInputs = result.Changes?.Lines().Select(l => (ITaskItem)new TaskItem(l)).ToArray() ?? Array.Empty<ITaskItem>();
-        KeyInputs.Remember(BuildEngine, Key, result.Settings);
-        LogOutput("ContainerCacheKey", Key);
-        LogOutput("ContainerCacheImageTag", Tag);
-        LogOutput("ContainerCacheBaseImageDigest", BaseDigest);
+        ComputedKeys.Remember(BuildEngine, KeyFile, new ComputedKey(result, _inputs.OutputRegistry));
+        (Key, Tag, BaseDigest, ChangedInputs) = Report(result);
     }
 
     /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them.</summary>
@@ -229,38 +201,4 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
     private static string Names(IReadOnlyList<string> names) =>
         string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : "");
-
-    private string ResolveBaseDigest(ImageSettings settings)
-    {
-        if (settings.BaseRegistry.Length == 0 || settings.BaseRepository.Length == 0)
-        {
-            return "";
-        }
-
-        // The SDK parsed these from ContainerBaseImage; checked again before they go into a URL.
-        RequireRegistry(settings.BaseRegistry, "ContainerBaseImage's registry");
-        RequireRepository(settings.BaseRepository, "ContainerBaseImage's repository");
-        string reference = settings.BaseTag.Length == 0 ? "latest" : settings.BaseTag;
-        if (!ImageTag.IsValid(reference))
-        {
-            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"ContainerBaseImage's tag '{reference}' is not a valid image tag.");
-        }
-
-        string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
-        try
-        {
-            using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, _inputs.OutputRegistry);
-            Manifest manifest = client.GetManifestAsync(settings.BaseRepository, reference).GetAwaiter().GetResult()
-                ?? throw new RegistryException($"{settings.BaseRegistry} has no image {settings.BaseRepository}:{reference}");
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", Printable.Of(image), Printable.Of(manifest.Digest));
-            return manifest.Digest;
-        }
-        catch (RegistryException e)
-        {
-            LogWarning(
-                DiagnosticCodes.BaseImageUnresolved,
-                $"The base image {image} could not be resolved to a digest, so the key covers its name only, and a base re-pushed under the same tag would not change it: {e.Message}");
-            return "";
-        }
-    }
 }

@@ -17,11 +17,16 @@ internal sealed class ContentKey
 
     private const string Magic = "ContainerCache.ContentKey";
 
-    private ContentKey(string key, IReadOnlyList<KeyedEntry> entries, IReadOnlyList<KeyedSetting> settings)
+    private readonly IReadOnlyList<LayerEntry> _layerEntries;
+    private readonly IReadOnlyList<ContentHash> _contents;
+
+    private ContentKey(string key, IReadOnlyList<KeyedEntry> entries, IReadOnlyList<KeyedSetting> settings, IReadOnlyList<LayerEntry> layerEntries, IReadOnlyList<ContentHash> contents)
     {
         Key = key;
         Entries = entries;
         Settings = settings;
+        _layerEntries = layerEntries;
+        _contents = contents;
     }
 
     /// <summary>32 lowercase hex characters.</summary>
@@ -42,7 +47,8 @@ internal sealed class ContentKey
     {
         // The hashing starts before the first stamp is read: see HashCache.
         long? startedAtNs = cache?.Clock();
-        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: cache is not null);
+        // Stamped even without a cache, where stamps can be read: they tell Rekey whether the files are still those hashed.
+        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: true);
         ContentHash[] contents = FileHasher.HashAll(entries, cache, startedAtNs);
         return FromInputs(entries, contents, settings);
     }
@@ -83,7 +89,42 @@ internal sealed class ContentKey
 
         string key = Hex(encoder.Hash());
         KeyedSetting[] keyedSettings = merged.Select(s => new KeyedSetting(s.Name, SettingHash(s, key), s)).ToArray();
-        return new ContentKey(key, keyedEntries, keyedSettings);
+        return new ContentKey(key, keyedEntries, keyedSettings, entries, contents);
+    }
+
+    /// <summary>
+    /// The same files keyed with other settings, without reading them again: only when the
+    /// publish directory still lists the same entries, each with the stamp it had when it was
+    /// hashed (size, inode, change and modification times). Null when it may have changed, or
+    /// where stamps cannot be read: then the files must be keyed again.
+    /// </summary>
+    public ContentKey? Rekey(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile = null)
+    {
+        if (!FileStamp.Supported || _layerEntries.Any(e => e.HasContent && e.Stamp is null))
+        {
+            return null;
+        }
+
+        IReadOnlyList<LayerEntry> now = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: true);
+        if (now.Count != _layerEntries.Count)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < now.Count; i++)
+        {
+            LayerEntry then = _layerEntries[i];
+            LayerEntry entry = now[i];
+            if (entry.RelativePath != then.RelativePath
+                || entry.Kind != then.Kind
+                || entry.Executable != then.Executable
+                || (entry.HasContent && !(entry.Stamp is FileStamp stamp && stamp.Equals(then.Stamp!.Value))))
+            {
+                return null;
+            }
+        }
+
+        return FromInputs(_layerEntries, _contents, settings);
     }
 
     /// <summary>
