@@ -68,6 +68,9 @@ internal static class InProcessMSBuild
                 case "getitem":
                     request.GetItems.Add(value);
                     break;
+                case "v" or "verbosity":
+                    request.Verbosity = value;
+                    break;
                 default:
                     return null;
             }
@@ -118,7 +121,7 @@ internal static class InProcessMSBuild
         };
         ILogger[] loggers =
         [
-            new FileLogger { Parameters = $"LogFile={minimalLog};Verbosity=minimal" },
+            new FileLogger { Parameters = $"LogFile={minimalLog};Verbosity={request.Verbosity}" },
             new FileLogger { Parameters = $"LogFile={normalLog};Verbosity=normal" },
         ];
 
@@ -227,5 +230,8 @@ internal static class InProcessMSBuild
         public List<string> GetProperties { get; } = [];
 
         public List<string> GetItems { get; } = [];
+
+        /// <summary>-v: the first log's verbosity, as the console's would be; minimal by default.</summary>
+        public string Verbosity { get; set; } = "minimal";
     }
 }
