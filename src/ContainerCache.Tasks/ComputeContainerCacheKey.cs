@@ -144,7 +144,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             ResolveBaseImage ? settings => ResolveBaseDigest(settings, _inputs.OutputRegistry) : null);
 
         ComputedKeys.Remember(BuildEngine, KeyFile, new ComputedKey(result, _inputs.OutputRegistry));
-        (Key, Tag, BaseDigest, ChangedInputs) = Report(result);
+        (Key, Tag, BaseDigest, ChangedInputs) = ReportKey(result);
     }
 
     /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them.</summary>

@@ -216,7 +216,7 @@ public abstract class ContainerCacheTask : Task
     /// Logs what a key computation has to say, remembers the settings its key covers for the reuse
     /// and verify tasks (see <see cref="KeyInputs"/>), logs the outputs, and returns them.
     /// </summary>
-    private protected (string Key, string Tag, string BaseDigest, ITaskItem[] ChangedInputs) Report(KeyResult result)
+    private protected (string Key, string Tag, string BaseDigest, ITaskItem[] ChangedInputs) ReportKey(KeyResult result)
     {
         foreach (KeyNote note in result.Notes)
         {

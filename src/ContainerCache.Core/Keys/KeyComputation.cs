@@ -76,15 +76,20 @@ internal static class KeyComputation
         bool digestGiven = request.Settings.BaseDigest.Length > 0;
         var stopwatch = Stopwatch.StartNew();
         HashCache? cache = null;
-        ContentKey? key = publishKey?.Key.Rekey(request.PublishDirectory, settings.ToSettings(), excludedFile: request.KeyFile);
+        int filesRead = 0;
+        ContentKey? key = publishKey?.Key.Rekey(request.PublishDirectory, settings.ToSettings(), request.KeyFile, out filesRead);
         if (key is null)
         {
             cache = request.HashCacheFile.Length == 0 || !HashCache.Supported ? null : HashCache.Open(request.HashCacheFile);
             key = ContentKey.Compute(request.PublishDirectory, settings.ToSettings(), excludedFile: request.KeyFile, cache);
             if (publishKey is not null)
             {
-                notes.Add(new KeyNote(KeyNoteImportance.Low, "the publish directory changed since the key after Publish was computed (or its files' stamps cannot be read), so its files were keyed again."));
+                notes.Add(new KeyNote(KeyNoteImportance.Low, "the publish directory lists other files than when the key after Publish was computed (or their stamps cannot be read), so it was keyed again."));
             }
+        }
+        else
+        {
+            notes.Add(new KeyNote(KeyNoteImportance.Low, $"the image's key: the key after Publish with the base image's digest; {filesRead} of its files read again (changed since, or written just before they were hashed)."));
         }
 
         string baseImage = settings.BaseRepository.Length == 0 ? "" : settings.BaseRegistry + "/" + settings.BaseRepository + (settings.BaseTag.Length == 0 ? "" : ":" + settings.BaseTag);
@@ -108,7 +113,7 @@ internal static class KeyComputation
                 key.Key,
                 key.FileCount,
                 FormatBytes(key.TotalBytes),
-                cache is null ? (publishKey is null ? "" : "0 read, ") : $"{cache.Hashed} read, ",
+                cache is not null ? $"{cache.Hashed} read, " : publishKey is not null ? $"{filesRead} read, " : "",
                 stopwatch.ElapsedMilliseconds,
                 settings.RuntimeIdentifier.Length == 0 ? "" : " for " + Printable.Of(settings.RuntimeIdentifier),
                 baseDigest.Length == 0 || digestGiven ? "" : $", base image {Printable.Of(baseImage)} at {Printable.Of(baseDigest.Substring(0, 19))}")));
