@@ -61,7 +61,6 @@ public sealed class ComputeContainerImageKey : ContainerCacheTask
         }
 
         KeyResult image = KeyComputation.WithBaseDigest(result, digest);
-        ComputedKeys.Remember(BuildEngine, KeyFile, new ComputedKey(image, publishKey.OutputRegistry));
         (Key, Tag, BaseDigest, ChangedInputs) = ReportKey(image);
     }
 }
