@@ -174,9 +174,8 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         if (!PruneStaleFiles)
         {
-            LogWarning(
-                DiagnosticCodes.StaleFiles,
-                $"{Count(stale.Count)} in the publish directory {(stale.Count == 1 ? "was" : "were")} not produced by this publish (an earlier publish left {(stale.Count == 1 ? "it" : "them")}, or {(stale.Count == 1 ? "it was" : "they were")} put there from outside): {Names(stale.Select(e => e.RelativePath).ToList())}. {(stale.Count == 1 ? "It ships" : "They ship")} in the image; set ContainerCachePruneStaleFiles=true to delete them before the key is computed, or publish into a clean directory.");
+            string names = Names(stale.Select(e => e.RelativePath).ToList());
+            Report(stale.Count == 1 ? DiagnosticMessages.StaleFile.With(names) : DiagnosticMessages.StaleFiles.With(stale.Count, names));
             return;
         }
 
@@ -188,9 +187,8 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
         if (failed.Count > 0)
         {
-            LogWarning(
-                DiagnosticCodes.StaleFiles,
-                $"{Count(failed.Count)} in the publish directory not produced by this publish could not be deleted, and {(failed.Count == 1 ? "ships" : "ship")} in the image: {string.Join("; ", failed.Take(NamesShown).Select(f => $"'{f.Key}': {f.Value}"))}{(failed.Count > NamesShown ? $"; and {failed.Count - NamesShown} more" : "")}. Delete them, or publish into a clean directory.");
+            string reasons = string.Join("; ", failed.Take(NamesShown).Select(f => $"'{f.Key}': {f.Value}")) + (failed.Count > NamesShown ? $"; and {failed.Count - NamesShown} more" : "");
+            Report(failed.Count == 1 ? DiagnosticMessages.StaleFileUndeletable.With(reasons) : DiagnosticMessages.StaleFilesUndeletable.With(failed.Count, reasons));
         }
     }
 

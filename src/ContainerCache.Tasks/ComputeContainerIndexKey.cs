@@ -49,7 +49,7 @@ public sealed class ComputeContainerIndexKey : ContainerCacheTask
         }
         catch (ArgumentException e)
         {
-            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"@(ContainerCacheImageKey): the image index's key cannot be computed from its platforms' keys: {e.Message}");
+            throw new ContainerCacheException(DiagnosticMessages.PlatformKeysInvalid.With(e.Message));
         }
 
         Tag = TagPrefix + Key;
@@ -65,7 +65,7 @@ public sealed class ComputeContainerIndexKey : ContainerCacheTask
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ContainerCacheException(DiagnosticCodes.KeyFileUnwritable, $"The key file '{KeyFile}' cannot be read to add the image index's key: {e.Message}");
+                throw new ContainerCacheException(DiagnosticMessages.KeyFileUnreadableForIndex.With(KeyFile, e.Message));
             }
 
             Keys.KeyFile.WriteIfChanged(KeyFile, Keys.KeyFile.WithIndex(text, Key, Tag, platforms), TemporaryDirectory, "ContainerCacheKeyFile");

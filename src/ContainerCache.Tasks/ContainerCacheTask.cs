@@ -26,14 +26,12 @@ public abstract class ContainerCacheTask : Task
         }
         catch (ContainerCacheException e)
         {
-            LogError(e.Code, e.Message);
+            Report(e.Report);
         }
         catch (Exception e)
         {
             // A bug of ours, not bad input: say so, with a code, and keep the stack trace for the report.
-            LogError(
-                DiagnosticCodes.UnexpectedFailure,
-                $"ContainerCache failed unexpectedly: {e.GetType().FullName}: {e.Message}; please report it (the stack trace is in the log at detailed verbosity).");
+            Report(DiagnosticMessages.UnexpectedFailure.With(e.GetType().FullName ?? "", e.Message));
             Log.LogMessage(MessageImportance.Low, "ContainerCache: {0}", e.ToString());
         }
 
@@ -50,16 +48,24 @@ public abstract class ContainerCacheTask : Task
 
     protected abstract void ExecuteCore();
 
-    /// <summary>A warning, with its code's doc page as the help link (see <see cref="DiagnosticCodes"/>).</summary>
-    protected void LogWarning(string code, string message) =>
-        Log.LogWarning(subcategory: null, code, helpKeyword: null, DiagnosticCodes.HelpLink(code), file: null, 0, 0, 0, 0, Printable.Of(message));
-
     /// <summary>
-    /// An error, with its code's doc page as the help link. Messages quote paths and the operating
-    /// system's own messages, which quote them raw: they are made printable here, once.
+    /// An error or a warning, as the catalogue's severity for its code says, worded in
+    /// <see cref="DiagnosticMessages"/>, with the code's doc page as the help link. The values were
+    /// made printable when filled in; the whole message is again here, which changes nothing then.
     /// </summary>
-    private void LogError(string code, string message) =>
-        Log.LogError(subcategory: null, code, helpKeyword: null, DiagnosticCodes.HelpLink(code), file: null, 0, 0, 0, 0, Printable.Of(message));
+    private protected void Report(DiagnosticReport report)
+    {
+        Diagnostic diagnostic = report.Diagnostic;
+        string message = Printable.Of(report.Message);
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            Log.LogError(subcategory: null, diagnostic.Code, helpKeyword: null, diagnostic.HelpLink, file: null, 0, 0, 0, 0, message);
+        }
+        else
+        {
+            Log.LogWarning(subcategory: null, diagnostic.Code, helpKeyword: null, diagnostic.HelpLink, file: null, 0, 0, 0, 0, message);
+        }
+    }
 
     private protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
         new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use, Cache = BuildContentCache() });
@@ -89,7 +95,7 @@ public abstract class ContainerCacheTask : Task
     {
         if (ImageReference.RegistryError(registry) is { } error)
         {
-            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"{property} '{registry}' is not a registry name: {error}");
+            throw new ContainerCacheException(DiagnosticMessages.RegistryInvalid.With(property, registry, error));
         }
     }
 
@@ -98,9 +104,7 @@ public abstract class ContainerCacheTask : Task
     {
         if (!ImageReference.IsRepository(repository))
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.InvalidPropertyValue,
-                $"{property} '{repository}' is not a repository name: lowercase letters and digits, separated by '/', '.', '_' or '-'.");
+            throw new ContainerCacheException(DiagnosticMessages.RepositoryInvalid.With(property, repository));
         }
     }
 
@@ -191,7 +195,7 @@ public abstract class ContainerCacheTask : Task
         string reference = settings.BaseTag.Length == 0 ? "latest" : settings.BaseTag;
         if (!ImageTag.IsValid(reference))
         {
-            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"ContainerBaseImage's tag '{reference}' is not a valid image tag.");
+            throw new ContainerCacheException(DiagnosticMessages.BaseImageTagInvalid.With(reference));
         }
 
         string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
@@ -205,9 +209,7 @@ public abstract class ContainerCacheTask : Task
         }
         catch (RegistryException e)
         {
-            LogWarning(
-                DiagnosticCodes.BaseImageUnresolved,
-                $"The base image {image} could not be resolved to a digest, so the key covers its name only, and a base re-pushed under the same tag would not change it: {e.Message}");
+            Report(DiagnosticMessages.BaseImageUnresolved.With(image, e.Message));
             return "";
         }
     }
@@ -254,9 +256,7 @@ public abstract class ContainerCacheTask : Task
             || seconds < 0.001
             || seconds > 600)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.InvalidPropertyValue,
-                $"ContainerCacheRegistryTimeout is '{RegistryTimeout}'; it must be a number of seconds from 0.001 to 600.");
+            throw new ContainerCacheException(DiagnosticMessages.RegistryTimeoutInvalid.With(RegistryTimeout));
         }
 
         return TimeSpan.FromMilliseconds(Math.Round(seconds * 1000));

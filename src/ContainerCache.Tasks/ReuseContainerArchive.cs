@@ -71,7 +71,7 @@ public sealed class ReuseContainerArchive : ReuseTask
         }
         catch (RegistryException e)
         {
-            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The archive {shown} holds an image with key {Key}, but it could not be checked, so it is written anew: {e.Message}");
+            Report(DiagnosticMessages.ArchiveCheckFailed.With(shown, Key, e.Message));
             return;
         }
 

@@ -53,7 +53,7 @@ public sealed class ReuseContainerImage : ReuseTask
         }
         catch (RegistryException e)
         {
-            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The image for key {Key} could not be looked up in {image}, so it is built and pushed as usual: {e.Message}");
+            Report(DiagnosticMessages.RegistryLookupFailed.With(Key, image, e.Message));
             return;
         }
 
@@ -75,7 +75,7 @@ public sealed class ReuseContainerImage : ReuseTask
         }
         catch (RegistryException e)
         {
-            LogWarning(DiagnosticCodes.CacheLookupFailed, $"The image for key {Key} is in {image}, but could not be tagged there, so it is built and pushed as usual: {e.Message}");
+            Report(DiagnosticMessages.RegistryTagFailed.With(Key, image, e.Message));
             return;
         }
 

@@ -75,7 +75,7 @@ public sealed class ReuseLocalImage : ReuseTask
         }
         catch (RegistryException e)
         {
-            LogWarning(DiagnosticCodes.CacheLookupFailed, $"{engine.Kind} has an image {keyName} with key {Key}, but it could not be checked against its base image, so the image is built as usual: {e.Message}");
+            Report(DiagnosticMessages.LocalImageCheckFailed.With(engine.Kind, keyName, Key, e.Message));
             return;
         }
 
@@ -114,7 +114,7 @@ public sealed class ReuseLocalImage : ReuseTask
     private const string ImageSettingsLabel = Keys.ImageSettings.KeyLabel;
 
     private void WarnUnavailable(LocalEngine? engine, LocalStoreException e) =>
-        LogWarning(
-            DiagnosticCodes.LocalStoreUnavailable,
-            $"The local image store{(engine is null ? "" : " (" + engine.Kind + ")")} could not be asked for the image of key {Key}, so the image is built as usual: {e.Message}");
+        Report(engine is null
+            ? DiagnosticMessages.LocalStoreUnavailable.With(Key, e.Message)
+            : DiagnosticMessages.LocalEngineUnavailable.With(engine.Kind, Key, e.Message));
 }

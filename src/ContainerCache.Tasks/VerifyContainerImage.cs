@@ -42,9 +42,7 @@ public sealed class VerifyContainerImage : ContainerCacheTask
     {
         if (Image.Length == 0)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.InvalidPropertyValue,
-                "ContainerCacheVerifyImage is empty; set it to the image to check, as REGISTRY/REPOSITORY:TAG.");
+            throw new ContainerCacheException(DiagnosticMessages.VerifyImageEmpty.With());
         }
 
         ImageReference reference;
@@ -54,14 +52,12 @@ public sealed class VerifyContainerImage : ContainerCacheTask
         }
         catch (FormatException e)
         {
-            throw new ContainerCacheException(DiagnosticCodes.InvalidPropertyValue, $"ContainerCacheVerifyImage: {e.Message}");
+            throw new ContainerCacheException(DiagnosticMessages.VerifyImageInvalid.With(e.Message));
         }
 
         if (!KeyCoversBaseDigest(Key, out string baseImage))
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.VerifyKeyWithoutBaseDigest,
-                $"The image {Image} cannot be verified: the key {Key} of the current sources covers the base image {baseImage} by name only, not by digest (it could not be resolved, or ContainerCacheResolveBaseImage is false), so an image built on another base under that tag would carry the same key. Let the base image be resolved, or give it by digest.");
+            throw new ContainerCacheException(DiagnosticMessages.VerifyKeyWithoutBaseDigest.With(Image, Key, baseImage));
         }
 
         StoredImage? match;
@@ -70,7 +66,7 @@ public sealed class VerifyContainerImage : ContainerCacheTask
         {
             using RegistryClient client = CreateRegistryClient(reference.Registry, RegistryUse.PullFromOutput);
             Manifest manifest = client.GetManifestAsync(reference.Repository, reference.Reference).GetAwaiter().GetResult()
-                ?? throw new ContainerCacheException(DiagnosticCodes.ImageUnreadable, $"The image {Image} named by ContainerCacheVerifyImage does not exist.");
+                ?? throw new ContainerCacheException(DiagnosticMessages.ImageMissing.With(Image));
             IReadOnlyList<StoredImage> images = ImageCache.ReadImagesAsync(client, reference.Repository, manifest).GetAwaiter().GetResult();
             if (RuntimeIdentifier.Length > 0)
             {
@@ -90,14 +86,12 @@ public sealed class VerifyContainerImage : ContainerCacheTask
         }
         catch (RegistryException e)
         {
-            throw new ContainerCacheException(DiagnosticCodes.ImageUnreadable, $"The image {Image} named by ContainerCacheVerifyImage could not be read, so it cannot be verified: {e.Message}");
+            throw new ContainerCacheException(DiagnosticMessages.ImageUnreadable.With(Image, e.Message));
         }
 
         if (match is null)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.ImageKeyMismatch,
-                $"The image {Image} is not the image the current sources build (key {Key}); it has {found}. Publish the current sources, or point the deployment at the image tagged {(KeyTag.Length == 0 ? Key : KeyTag)}.");
+            throw new ContainerCacheException(DiagnosticMessages.ImageKeyMismatch.With(Image, Key, found, KeyTag.Length == 0 ? Key : KeyTag));
         }
 
         Checked = true;
@@ -129,16 +123,14 @@ public sealed class VerifyContainerImage : ContainerCacheTask
         string[] others = images.Select(i => i.Platform).Where(p => !built.Contains(p)).Distinct(StringComparer.Ordinal).ToArray();
         if (others.Length > 0)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.ImageKeyMismatch,
-                $"The image index {Image} is not the one the current sources build: it lists {string.Join(", ", others)}, which ContainerRuntimeIdentifiers ({RuntimeIdentifiers}) does not. Publish the current sources, or point the deployment at the index tagged with their index key.");
+            throw new ContainerCacheException(DiagnosticMessages.IndexListsOtherPlatforms.With(Image, string.Join(", ", others), RuntimeIdentifiers));
         }
 
         if (mine.Count != 1)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.ImageKeyMismatch,
-                $"The image index {Image} lists {(mine.Count == 0 ? "no image" : mine.Count + " images")} for {own} ({RuntimeIdentifier}); the current sources build one, with key {Key}. Publish the current sources, or point the deployment at the index tagged with their index key.");
+            throw new ContainerCacheException(mine.Count == 0
+                ? DiagnosticMessages.IndexListsNoImageOfPlatform.With(Image, own, RuntimeIdentifier, Key)
+                : DiagnosticMessages.IndexListsImagesOfPlatform.With(Image, mine.Count, own, RuntimeIdentifier, Key));
         }
 
         return mine;

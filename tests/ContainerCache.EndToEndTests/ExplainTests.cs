@@ -9,7 +9,8 @@ public sealed class ExplainTests
 {
     private const string Secret = "s3cr3t-V4lue-n0t-for-logs";
 
-    // One input changed, the summary names exactly it: in the targets tests (ExplainTests).
+    // One input changed, the summary names exactly it, and the explain target against a named
+    // baseline: in the targets tests (ExplainTests).
 
     [TestMethod]
     public async Task NothingChanged_OneLineSaysSo_InAContainerPublishToo()
@@ -37,42 +38,6 @@ public sealed class ExplainTests
 
         StringAssert.Contains(result.Output, "settings changed (1): base.digest");
         StringAssert.Contains(result.Output, "is now the image with key", "The miss names the key of the image the tag has now.");
-    }
-
-    [TestMethod]
-    public async Task ExplainTarget_PrintsEveryChangeAgainstANamedBaseline()
-    {
-        TestApp app = TestApp.Create("Baseline", items: "<Content Include=\"data*.txt\" CopyToPublishDirectory=\"PreserveNewest\" />");
-        for (int i = 0; i < 8; i++)
-        {
-            app.WriteFile($"data{i}.txt", "one");
-        }
-
-        await app.PublishAsync();
-        string saved = Path.Combine(app.Directory, "release.json");
-        File.Copy(Path.Combine(app.PublishDirectory(), "container-cache.json"), saved);
-
-        for (int i = 0; i < 8; i++)
-        {
-            app.WriteFile($"data{i}.txt", "two");
-        }
-
-        await app.PublishAsync();
-        CommandResult unchangedSincePublish = await app.PublishAsync();
-        StringAssert.Contains(unchangedSincePublish.Output, "key unchanged since the last publish");
-
-        CommandResult explained = await app.PublishAsync("-t:ContainerCacheExplain", "-p:ContainerCacheBaseline=release.json");
-        StringAssert.Contains(explained.Output, "changed since the baseline " + saved);
-        StringAssert.Contains(explained.Output, "files changed (8): data0.txt, data1.txt, data2.txt, data3.txt, data4.txt, and 3 more");
-        for (int i = 0; i < 8; i++)
-        {
-            StringAssert.Contains(explained.Output, $"    file changed: data{i}.txt", "The target prints every change.");
-        }
-
-        CommandResult missing = await app.TryPublishAsync("-p:ContainerCacheBaseline=no-such.json");
-        Assert.AreNotEqual(0, missing.ExitCode);
-        StringAssert.Contains(missing.Output, "error CONTAINERCACHE1008");
-        StringAssert.Contains(missing.Output, "no-such.json");
     }
 
     [TestMethod]

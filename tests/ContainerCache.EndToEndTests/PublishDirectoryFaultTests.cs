@@ -48,22 +48,6 @@ public sealed class PublishDirectoryFaultTests
     }
 
     [TestMethod]
-    public async Task KeyFileAtTheAppsOwnDll_CodedError_DllUntouched()
-    {
-        TestApp app = TestApp.Create("KeyFileDll");
-        string dll = Path.Combine(app.PublishDirectory(), "KeyFileDll.dll");
-
-        CommandResult result = await app.TryPublishAsync("-p:ContainerCacheKeyFile=" + dll);
-        Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error CONTAINERCACHE1012");
-        StringAssert.Contains(result.Output, "ContainerCacheKeyFile '" + dll + "'");
-        CollectionAssert.AreEqual(
-            File.ReadAllBytes(Path.Combine(app.Directory, "obj", "Release", "net10.0", "KeyFileDll.dll")),
-            File.ReadAllBytes(dll),
-            "The published DLL is the one the build produced.");
-    }
-
-    [TestMethod]
     public async Task WhatAKilledPublishLeaves_DoesNotChangeTheNextKey()
     {
         TestApp app = TestApp.Create("Killed");

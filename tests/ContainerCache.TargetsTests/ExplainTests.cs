@@ -40,6 +40,43 @@ public sealed class ExplainTests
         StringAssert.Contains(result.Log, "ContainerCache: changed since the last publish (key ");
     }
 
+    // Moved from the end-to-end ExplainTests: the explain target against a named baseline, over one
+    // publish directory keyed three times (the baseline saved, every file edited, then nothing).
+    [TestMethod]
+    public async Task ExplainTarget_PrintsEveryChangeAgainstANamedBaseline_AMissingOneIsCONTAINERCACHE1008()
+    {
+        TestProject project = TestProject.Create("Baseline");
+        project.WriteFile("pub/app.dll", "the app");
+        for (int i = 0; i < 8; i++)
+        {
+            project.WriteFile($"pub/data{i}.txt", "one");
+        }
+
+        await project.ComputeKeyWithLogAsync();
+        string saved = Path.Combine(project.Directory, "release.json");
+        File.Copy(Path.Combine(project.Directory, "pub", "container-cache.json"), saved);
+        for (int i = 0; i < 8; i++)
+        {
+            project.WriteFile($"pub/data{i}.txt", "two");
+        }
+
+        await project.ComputeKeyWithLogAsync();
+        StringAssert.Contains((await project.ComputeKeyWithLogAsync()).Log, "key unchanged since the last publish");
+
+        MSBuildResult explained = await project.RunAsync("-t:ContainerCacheExplain", "-p:PublishDir=pub/", "-p:ContainerCacheBaseline=release.json");
+        Assert.AreEqual(0, explained.ExitCode, explained.Log);
+        StringAssert.Contains(explained.Log, "changed since the baseline " + saved);
+        StringAssert.Contains(explained.Log, "files changed (8): data0.txt, data1.txt, data2.txt, data3.txt, data4.txt, and 3 more");
+        for (int i = 0; i < 8; i++)
+        {
+            StringAssert.Contains(explained.Log, $"    file changed: data{i}.txt", "The target prints every change.");
+        }
+
+        MSBuildResult missing = await project.RunAsync("-t:ContainerCacheComputeKey", "-p:PublishDir=pub/", "-p:ContainerCacheBaseline=no-such.json");
+        Assert.AreNotEqual(0, missing.ExitCode);
+        Assert.IsTrue(missing.DiagnosticsWithCode("CONTAINERCACHE1008").Any(d => d.Contains("no-such.json", StringComparison.Ordinal)), missing.Log);
+    }
+
     private static string Environment(string name, string value) =>
         $"<ItemGroup><ContainerEnvironmentVariable Include=\"{name}\" Value=\"{value}\" /></ItemGroup>";
 }

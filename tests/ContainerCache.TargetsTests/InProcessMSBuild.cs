@@ -68,7 +68,8 @@ internal static class InProcessMSBuild
                 case "getitem":
                     request.GetItems.Add(value);
                     break;
-                case "v" or "verbosity":
+                case "v" or "verbosity" when value is "q" or "quiet" or "m" or "minimal" or "n" or "normal" or "d" or "detailed" or "diag" or "diagnostic":
+                    // What the console would show: the log that stands for it (MSBuildResult.Log) at that verbosity.
                     request.Verbosity = value;
                     break;
                 default:
@@ -231,7 +232,7 @@ internal static class InProcessMSBuild
 
         public List<string> GetItems { get; } = [];
 
-        /// <summary>-v: the first log's verbosity, as the console's would be; minimal by default.</summary>
+        /// <summary>-v: the verbosity of the log a case reads, minimal as dotnet publish's by default.</summary>
         public string Verbosity { get; set; } = "minimal";
     }
 }

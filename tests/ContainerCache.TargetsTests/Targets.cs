@@ -195,7 +195,7 @@ public sealed class TestProject
             File.Copy(file, target);
         }
 
-        return new TestProject(directory, Path.GetFileNameWithoutExtension(ProjectFile));
+        return new TestProject(directory, Path.GetFileNameWithoutExtension(ProjectFile)) { _properties = _properties, _items = _items };
     }
 
     /// <summary>

@@ -1,14 +1,17 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ContainerCache.Diagnostics;
+using Microsoft.Build.Framework;
 
 namespace ContainerCache.Tests;
 
 /// <summary>
 /// One source for the diagnostics: every code the sources or the targets name is in the catalogue,
-/// has its doc page and its row in the README's table, and every page and entry is a code in use;
-/// the targets' own errors and warnings carry the catalogue's help link.
+/// has its messages, its doc page and its row in the README's table, and every page, entry and
+/// message is in use; every raise site gives each of its message's placeholders a value, and the
+/// targets report theirs through the catalogue too.
 /// </summary>
 [TestClass]
 public sealed partial class DiagnosticCatalogueTests
@@ -18,6 +21,10 @@ public sealed partial class DiagnosticCatalogueTests
 
     [GeneratedRegex(@"CONTAINERCACHE\d{4}")]
     private static partial Regex CodePattern();
+
+    /// <summary>string.Format's placeholders: {0}, {1,5}, {2:0.#}; not a doubled brace.</summary>
+    [GeneratedRegex(@"(?<!\{)\{(\d+)(?:[,:][^}]*)?\}")]
+    private static partial Regex Placeholder();
 
     private static IEnumerable<Diagnostic> Catalogue => DiagnosticCodes.All;
 
@@ -44,34 +51,123 @@ public sealed partial class DiagnosticCatalogueTests
     }
 
     [TestMethod]
-    public void EveryCodeNamedInTheSourcesOrTheTargets_IsCatalogued_AndEveryCatalogueEntryIsUsed()
+    public void EveryCodeNamedInTheSourcesOrTheTargets_IsCatalogued_AndEveryCatalogueEntryAndMessageIsUsed()
     {
         var named = new SortedSet<string>(StringComparer.Ordinal);
-        var used = new SortedSet<string>(StringComparer.Ordinal);
-        string catalogueFile = Path.Combine(Root, "src", "ContainerCache.Core", "DiagnosticCodes.cs");
-        Dictionary<string, string> constants = typeof(DiagnosticCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral)
-            .ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
+        var usedMessages = new SortedSet<string>(StringComparer.Ordinal);
+        string messagesFile = Path.Combine(Root, "src", "ContainerCache.Core", "Diagnostics", "DiagnosticMessages.cs");
+        Assert.IsTrue(File.Exists(messagesFile), messagesFile);
 
         foreach (string file in SourceFiles())
         {
             string text = File.ReadAllText(file);
             named.UnionWith(CodePattern().Matches(text).Select(m => m.Value));
-            if (file != catalogueFile)
+            if (file != messagesFile)
             {
-                // A code is used where a source names its constant.
-                used.UnionWith(constants.Where(c => text.Contains("DiagnosticCodes." + c.Key, StringComparison.Ordinal)).Select(c => c.Value));
+                // A message is used where a raise site names it.
+                usedMessages.UnionWith(DiagnosticMessages.All.Keys.Where(name => Regex.IsMatch(text, $@"\bDiagnosticMessages\.{name}\.With\(")));
             }
         }
 
         foreach (XElement element in TargetsDiagnostics())
         {
-            used.Add((string?)element.Attribute("Code") ?? "");
+            usedMessages.Add((string?)element.Attribute("Message") ?? "");
         }
 
-        used.Remove(DiagnosticCodes.HelpLinkBase);
         CollectionAssert.IsSubsetOf(named.ToArray(), CatalogueCodes.ToArray(), "Every code a source or the targets name is in the catalogue.");
-        CollectionAssert.AreEquivalent(CatalogueCodes.ToArray(), used.ToArray(), "Every catalogued code is reported somewhere, and only those are.");
+        CollectionAssert.AreEquivalent(DiagnosticMessages.All.Keys.ToArray(), usedMessages.ToArray(), "Every message is raised somewhere, and only those are.");
+        CollectionAssert.AreEquivalent(
+            CatalogueCodes.ToArray(),
+            usedMessages.Select(name => DiagnosticMessages.Get(name).Code).Distinct().ToArray(),
+            "Every catalogued code is reported somewhere, and only those are.");
+    }
+
+    [TestMethod]
+    public void EveryCodeHasItsMessages_AndEachTemplatesPlaceholdersAreTheValuesItsRaiseSitesGive()
+    {
+        foreach ((string name, DiagnosticTemplate message) in DiagnosticMessages.All)
+        {
+            string where = $"DiagnosticMessages.{name} ({message.Code})";
+            Assert.IsNotNull(Catalogue.SingleOrDefault(d => d.Code == message.Code), where + ": not a catalogued code");
+
+            // The compiler holds each raise site to the number of values (the type's arguments); this, the template to it.
+            Type type = typeof(DiagnosticMessages).GetField(name)!.FieldType;
+            Assert.AreEqual(type.IsGenericType ? type.GetGenericArguments().Length : 0, message.Arity, where);
+            int[] placeholders = Placeholder().Matches(message.Template).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().Order().ToArray();
+            CollectionAssert.AreEqual(Enumerable.Range(0, message.Arity).ToArray(), placeholders, $"{where}: the placeholders are {{0}} to {{{message.Arity - 1}}}, each used: {message.Template}");
+
+            DiagnosticReport report = message.Fill(Enumerable.Range(0, message.Arity).Select(i => (object?)("value" + i)).ToArray());
+            Assert.AreEqual(message.Code, report.Code);
+            Assert.AreEqual(Printable.Of(report.Message), report.Message, $"{where}: printable as worded");
+            Assert.IsFalse(Regex.IsMatch(report.Message, @"\{\d"), $"{where}: every placeholder filled: {report.Message}");
+        }
+
+        foreach (Diagnostic diagnostic in Catalogue)
+        {
+            Assert.IsTrue(DiagnosticMessages.All.Values.Any(m => m.Code == diagnostic.Code), $"{diagnostic.Code} has a message.");
+        }
+    }
+
+    [TestMethod]
+    public void AMessagesValues_AreMadePrintable_AndMustAllBeGiven()
+    {
+        DiagnosticReport report = DiagnosticMessages.SwitchNotBoolean.With("ContainerCacheReuse", "yes\nContainerCache: hit");
+        Assert.AreEqual("ContainerCacheReuse is 'yes\\nContainerCache: hit'; it must be true or false.", report.Message);
+        Assert.AreEqual(DiagnosticCodes.InvalidPropertyValue, report.Code);
+        Assert.ThrowsExactly<ArgumentException>(() => DiagnosticMessages.SwitchNotBoolean.Fill(["ContainerCacheReuse"]));
+        Assert.ThrowsExactly<ArgumentException>(() => DiagnosticMessages.Get("NoSuchMessage"));
+    }
+
+    [TestMethod]
+    public void TheTargetsTask_LogsTheNamedMessage_AsItsCodesSeverity_WithItsHelpLink_ValuesKeptWhole()
+    {
+        var engine = new RecordingBuildEngine();
+        var error = new ContainerCache.Tasks.ReportContainerCacheDiagnostic
+        {
+            BuildEngine = engine,
+            Code = "CONTAINERCACHE1004",
+            Message = nameof(DiagnosticMessages.MissTagsInvalid),
+            Argument0 = "a b;;c\nd",
+        };
+        Assert.IsFalse(error.Execute(), "An error fails the build, as <Error> did.");
+        BuildErrorEventArgs logged = engine.Errors.Single();
+        Assert.AreEqual("CONTAINERCACHE1004", logged.Code);
+        Assert.AreEqual(DiagnosticCodes.Get("CONTAINERCACHE1004").HelpLink, logged.HelpLink);
+        StringAssert.StartsWith(logged.Message, "ContainerCacheMissTags holds 'a b;;c\\nd', which is not a valid image tag");
+
+        var warning = new ContainerCache.Tasks.ReportContainerCacheDiagnostic
+        {
+            BuildEngine = engine,
+            Code = "CONTAINERCACHE2005",
+            Message = nameof(DiagnosticMessages.SdkNameMissing),
+            Argument0 = "10.0.999",
+            Argument1 = "",
+            Argument2 = "_InnerBuild, _IsSingleRIDBuild",
+        };
+        Assert.IsTrue(warning.Execute(), "A warning does not.");
+        Assert.AreEqual(
+            "The .NET SDK 10.0.999 lacks what ContainerCache relies on in its container targets : _InnerBuild, _IsSingleRIDBuild. The key is computed and stamped, but no image stored for it is reused. Use a version of ContainerCache that knows this SDK.",
+            engine.Warnings.Single().Message,
+            "An empty value keeps its place.");
+
+        var wrongCode = new ContainerCache.Tasks.ReportContainerCacheDiagnostic { BuildEngine = engine, Code = "CONTAINERCACHE1003", Message = nameof(DiagnosticMessages.MissTagsInvalid) };
+        Assert.IsFalse(wrongCode.Execute());
+        Assert.AreEqual(DiagnosticCodes.UnexpectedFailure, engine.Errors.Last().Code, "A message named with another code is a bug of the targets.");
+    }
+
+    [TestMethod]
+    public void OnlyTheTasksBaseClassLogsErrorsAndWarnings_AndNoCoreExceptionIsWordedAtItsRaiseSite()
+    {
+        foreach (string file in SourceFiles().Where(f => f.EndsWith(".cs", StringComparison.Ordinal)))
+        {
+            string text = File.ReadAllText(file);
+            if (Path.GetFileName(file) != "ContainerCacheTask.cs")
+            {
+                StringAssert.DoesNotMatch(text, new Regex(@"\bLog\.Log(Error|Warning)\w*\("), $"{file}: report through ContainerCacheTask.Report and DiagnosticMessages");
+            }
+
+            StringAssert.DoesNotMatch(text, new Regex(@"new ContainerCacheException\(\s*(DiagnosticCodes|""|\$"")"), $"{file}: a message of DiagnosticMessages");
+        }
     }
 
     [TestMethod]
@@ -108,29 +204,50 @@ public sealed partial class DiagnosticCatalogueTests
     }
 
     [TestMethod]
-    public void EveryErrorAndWarningOfTheTargets_HasACatalogueCode_OfItsSeverity_AndItsHelpLink()
+    public void EveryErrorAndWarningOfTheTargets_IsAMessageOfTheCatalogue_WithItsCodeAndEveryValue()
     {
-        XElement[] elements = TargetsDiagnostics().ToArray();
-        Assert.IsTrue(elements.Length >= 4, "The targets' own checks are found.");
+        XElement[] all = Directory.GetFiles(Path.Combine(Root, "build"))
+            .Where(f => f.EndsWith(".props", StringComparison.Ordinal) || f.EndsWith(".targets", StringComparison.Ordinal))
+            .SelectMany(f => XDocument.Load(f, LoadOptions.SetBaseUri).Descendants())
+            .ToArray();
+        Assert.IsFalse(all.Any(e => e.Name.LocalName is "Error" or "Warning"), "The targets report through ReportContainerCacheDiagnostic, with the catalogue's words and help link.");
 
+        XElement[] elements = TargetsDiagnostics().ToArray();
+        Assert.IsTrue(elements.Length >= 6, "The targets' own checks are found.");
         foreach (XElement element in elements)
         {
             string code = (string?)element.Attribute("Code") ?? "";
-            string where = $"<{element.Name.LocalName} Code=\"{code}\"> in {element.Document!.BaseUri}";
-            Diagnostic diagnostic = Catalogue.SingleOrDefault(d => d.Code == code) ?? throw new AssertFailedException(where + ": no catalogued code");
-            Assert.AreEqual(diagnostic.Severity.ToString(), element.Name.LocalName, where);
-            Assert.AreEqual(diagnostic.HelpLink, (string?)element.Attribute("HelpLink"), where);
-            Assert.IsFalse(string.IsNullOrWhiteSpace((string?)element.Attribute("Text")), where);
+            string name = (string?)element.Attribute("Message") ?? "";
+            string where = $"<{element.Name.LocalName} Code=\"{code}\" Message=\"{name}\"> in {element.Document!.BaseUri}";
+            DiagnosticTemplate message = DiagnosticMessages.All.TryGetValue(name, out DiagnosticTemplate? found) ? found : throw new AssertFailedException(where + ": no such message");
+            Assert.AreEqual(message.Code, code, where);
+            string[] arguments = element.Attributes().Select(a => a.Name.LocalName).Where(a => a.StartsWith("Argument", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+            CollectionAssert.AreEqual(Enumerable.Range(0, message.Arity).Select(i => "Argument" + i).ToArray(), arguments, $"{where}: a value for each placeholder, no more");
         }
     }
 
-    /// <summary>The Error and Warning tasks of build/*.props and build/*.targets.</summary>
+    [TestMethod]
+    public void TheSwitchesPage_NamesEverySwitchTheTargetsCheck()
+    {
+        string page = File.ReadAllText(Path.Combine(Pages, "CONTAINERCACHE1003.md"));
+        string[] switches = XDocument.Load(Path.Combine(Root, "build", "ContainerCache.targets")).Descendants()
+            .Where(e => e.Name.LocalName == "_ContainerCacheSwitch")
+            .Select(e => (string)e.Attribute("Include")!)
+            .ToArray();
+        Assert.IsTrue(switches.Length >= 10, "The switches are found.");
+        foreach (string name in switches)
+        {
+            StringAssert.Contains(page, $"`{name}`", "CONTAINERCACHE1003's page lists the switches it checks.");
+        }
+    }
+
+    /// <summary>The targets' errors and warnings: the ReportContainerCacheDiagnostic tasks of build/*.props and build/*.targets.</summary>
     private static IEnumerable<XElement> TargetsDiagnostics() =>
         Directory.GetFiles(Path.Combine(Root, "build"))
             .Where(f => f.EndsWith(".props", StringComparison.Ordinal) || f.EndsWith(".targets", StringComparison.Ordinal))
             .Select(f => XDocument.Load(f, LoadOptions.SetBaseUri))
             .SelectMany(d => d.Descendants())
-            .Where(e => e.Name.LocalName is "Error" or "Warning");
+            .Where(e => e.Name.LocalName == "ReportContainerCacheDiagnostic");
 
     /// <summary>The C# sources of the package and the MSBuild files it ships.</summary>
     private static IEnumerable<string> SourceFiles() =>

@@ -41,7 +41,7 @@ public sealed class TaskInputTests
     public void EveryTaskIsFound()
     {
         CollectionAssert.AreEquivalent(
-            new[] { "ComputeContainerCacheKey", "ComputeContainerImageKey", "ComputeContainerIndexKey", "RememberLocalImage", "ReuseContainerArchive", "ReuseContainerImage", "ReuseLocalImage", "VerifyContainerImage", "WriteContainerCacheResults" },
+            new[] { "ComputeContainerCacheKey", "ComputeContainerImageKey", "ComputeContainerIndexKey", "RememberLocalImage", "ReportContainerCacheDiagnostic", "ReuseContainerArchive", "ReuseContainerImage", "ReuseLocalImage", "VerifyContainerImage", "WriteContainerCacheResults" },
             TaskTypes.Select(t => t.Name).ToArray(),
             "A new task is covered here by reflection; this list only makes sure reflection finds them.");
         Assert.IsTrue(TaskTypes.All(t => t.IsSubclassOf(typeof(ContainerCacheTask))), "Every task reports bad input the one way.");
@@ -50,7 +50,9 @@ public sealed class TaskInputTests
     [TestMethod]
     public void EveryTask_WithEmptyOrGarbageInput_LogsOnlyCodedErrors_AndThrowsNothing()
     {
-        foreach (Type type in TaskTypes)
+        // ReportContainerCacheDiagnostic's message and code are the package's own literals, never the user's:
+        // a wrong one is a bug of the targets, CONTAINERCACHE1013 (DiagnosticCatalogueTests; the values, user input, are kept whole there).
+        foreach (Type type in TaskTypes.Where(t => t != typeof(ReportContainerCacheDiagnostic)))
         {
             foreach (string garbage in Garbage)
             {

@@ -4,12 +4,15 @@ namespace ContainerCache.Diagnostics;
 
 /// <summary>
 /// Bad input that stops keying. <see cref="Code"/> is the stable diagnostic code the build reports;
-/// the message names the file or property at fault.
+/// the message, worded in <see cref="DiagnosticMessages"/>, names the file or property at fault.
 /// </summary>
 internal sealed class ContainerCacheException : Exception
 {
-    public ContainerCacheException(string code, string message, Exception? inner = null)
-        : base(message, inner) => Code = code;
+    public ContainerCacheException(DiagnosticReport report, Exception? inner = null)
+        : base(report.Message, inner) => Report = report;
 
-    public string Code { get; }
+    /// <summary>What the build reports for it.</summary>
+    public DiagnosticReport Report { get; }
+
+    public string Code => Report.Code;
 }

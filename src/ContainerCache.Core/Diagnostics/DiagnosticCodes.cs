@@ -6,10 +6,11 @@ namespace ContainerCache.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the package reports, in one place: its stable code, its severity, what it means
-/// and its doc page, which goes out with it as the help link. The tasks log through it; the targets'
-/// own errors and warnings name the same code and link, and a test holds this catalogue, the targets,
-/// the pages under docs/diagnostics and the README's table to each other. Each message says the
-/// particulars (the property, the file, the reason) where they are known.
+/// and its doc page, which goes out with it as the help link. What each says is worded in
+/// <see cref="DiagnosticMessages"/>, with the particulars (the property, the file, the reason) as
+/// values; the tasks, the core and the targets raise those messages by name. A test holds this
+/// catalogue, the messages, their raise sites, the pages under docs/diagnostics and the README's
+/// table to each other.
 /// </summary>
 internal static class DiagnosticCodes
 {

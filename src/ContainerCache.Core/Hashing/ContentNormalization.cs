@@ -52,8 +52,7 @@ internal static class ContentNormalization
         }
 
         byte[] bytes = SmallFile.ReadAll(content, MaxBytes) ?? throw new ContainerCacheException(
-            DiagnosticCodes.FileTooLarge,
-            $"The file '{Printable.Of(file ?? "(a stream)")}' in the publish output is larger than {SmallFile.Describe(MaxBytes)}, the most ContainerCache reads into memory to normalise a static web assets manifest. Make it smaller, or set ContainerCacheEnabled=false for this project.");
+            DiagnosticMessages.StaticWebAssetsManifestTooLarge.With(file ?? "(a stream)", SmallFile.Describe(MaxBytes)));
         string text = ByteForByte.GetString(bytes);
         return ByteForByte.GetBytes(LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\""));
     }

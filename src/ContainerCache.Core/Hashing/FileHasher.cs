@@ -174,10 +174,7 @@ internal static class FileHasher
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             hasher.Reset();
-            throw new ContainerCacheException(
-                DiagnosticCodes.FileUnreadable,
-                $"The file '{Printable.Of(entry.FullPath)}' in the publish output cannot be read: {Printable.Of(Reason(entry, e))}",
-                e);
+            throw new ContainerCacheException(DiagnosticMessages.FileUnreadable.With(entry.FullPath, Reason(entry, e)), e);
         }
     }
 

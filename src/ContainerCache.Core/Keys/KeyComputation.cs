@@ -139,9 +139,7 @@ internal static class KeyComputation
     {
         if (!ImageTag.IsValid(prefix + new string('0', 32)))
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.InvalidTag,
-                $"ContainerCacheTagPrefix '{prefix}' does not make a valid image tag: a tag is 1 to 128 letters, digits, '_', '.' or '-', and does not start with '.' or '-'. With the 32-character key, the prefix may be at most 96 characters.");
+            throw new ContainerCacheException(DiagnosticMessages.TagPrefixInvalid.With(prefix));
         }
     }
 
@@ -177,9 +175,7 @@ internal static class KeyComputation
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.KeyFileUnwritable,
-                $"The copy of the last key file '{Printable.Of(previous)}' cannot be written: {Printable.Of(e.Message)}");
+            throw new ContainerCacheException(DiagnosticMessages.LastKeyCopyUnwritable.With(previous, e.Message));
         }
     }
 
@@ -224,9 +220,10 @@ internal static class KeyComputation
                 return KeyChanges.None(key.Key);
             }
 
-            string text = SmallFile.ReadAllText(request.Baseline, MaxBaselineBytes) ?? throw new ContainerCacheException(
-                DiagnosticCodes.FileTooLarge,
-                $"{(request.BaselineIsExplicit ? "ContainerCacheBaseline" : "The last publish's key file")} '{Printable.Of(request.Baseline)}' is larger than {SmallFile.Describe(MaxBaselineBytes)}, the most ContainerCache reads of a key file (one of 20,000 files is a few MiB), so it is not compared.");
+            string text = SmallFile.ReadAllText(request.Baseline, MaxBaselineBytes) ?? throw new ContainerCacheException(DiagnosticMessages.KeyFileTooLarge.With(
+                request.BaselineIsExplicit ? "ContainerCacheBaseline" : "The last publish's key file",
+                request.Baseline,
+                SmallFile.Describe(MaxBaselineBytes)));
             baseline = KeyFile.Read(text);
         }
         catch (ContainerCacheException e) when (!request.BaselineIsExplicit)
@@ -249,9 +246,7 @@ internal static class KeyComputation
     {
         if (request.BaselineIsExplicit)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.BaselineUnreadable,
-                $"ContainerCacheBaseline '{Printable.Of(request.Baseline)}' cannot be read as a key file: {Printable.Of(e.Message)}");
+            throw new ContainerCacheException(DiagnosticMessages.BaselineUnreadable.With(request.Baseline, e.Message));
         }
 
         notes.Add(new KeyNote(KeyNoteImportance.Normal, $"the last publish's key file cannot be compared with ({Printable.Of(e.Message)})."));

@@ -101,7 +101,7 @@ internal static class KeyFile
 
         if (!text.EndsWith("\n}\n", StringComparison.Ordinal))
         {
-            throw new ContainerCacheException(DiagnosticCodes.NotAKeyFile, "The key file does not end as a key file that ContainerCache writes does, so the image index's key is not added to it.");
+            throw new ContainerCacheException(DiagnosticMessages.KeyFileEndUnknown.With());
         }
 
         var json = new StringBuilder(text, 0, text.Length - 3, text.Length + 256);
@@ -154,9 +154,7 @@ internal static class KeyFile
 
             if (WhyNotAKeyFile(path) is string reason)
             {
-                throw new ContainerCacheException(
-                    DiagnosticCodes.NotAKeyFile,
-                    $"{name} '{Printable.Of(path)}' already exists and is not a key file ({reason}), so it is not replaced. Point it at another path, or delete that file if nothing needs it.");
+                throw new ContainerCacheException(DiagnosticMessages.NotAKeyFile.With(name, path, reason));
             }
 
             if (HasContent(path, content))
@@ -186,10 +184,7 @@ internal static class KeyFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw new ContainerCacheException(
-                DiagnosticCodes.KeyFileUnwritable,
-                $"{name} '{Printable.Of(path)}' cannot be written: {Printable.Of(e.Message)}",
-                e);
+            throw new ContainerCacheException(DiagnosticMessages.KeyFileUnwritable.With(name, path, e.Message), e);
         }
     }
 

@@ -31,9 +31,7 @@ internal static class PublishDirectory
         var root = new DirectoryInfo(directory);
         if (!root.Exists)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.PublishDirectoryMissing,
-                $"The publish directory '{Printable.Of(directory)}' does not exist. Publish the project before keying it.");
+            throw new ContainerCacheException(DiagnosticMessages.PublishDirectoryMissing.With(directory));
         }
 
         string? excluded = excludedFile is null ? null : Path.GetFullPath(excludedFile);
@@ -72,9 +70,7 @@ internal static class PublishDirectory
                 if (!info.Exists)
                 {
                     // Its attributes would read as all set, System included, and it would be left out unseen.
-                    throw new ContainerCacheException(
-                        DiagnosticCodes.FileUnreadable,
-                        $"'{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(info.FullName)}') was listed but cannot be found by its name: it was removed while it was keyed, or its name cannot be passed back to the operating system.");
+                    throw new ContainerCacheException(DiagnosticMessages.EntryGone.With(relativePath, info.FullName));
                 }
 
                 if ((info.Attributes & FileAttributes.System) != 0)
@@ -172,9 +168,7 @@ internal static class PublishDirectory
 
         if (own.SpecialType is string type)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.SpecialFile,
-                $"'{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is {type}. {SpecialFileAdvice}");
+            throw new ContainerCacheException(DiagnosticMessages.SpecialFile.With(relativePath, fullPath, type));
         }
 
         if (!own.IsLink)
@@ -189,16 +183,11 @@ internal static class PublishDirectory
 
         if (target.SpecialType is string targetType)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.SpecialFile,
-                $"'{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is a link to '{Printable.Of(new FileInfo(fullPath).LinkTarget)}', which is {targetType}. {SpecialFileAdvice}");
+            throw new ContainerCacheException(DiagnosticMessages.LinkToSpecialFile.With(relativePath, fullPath, new FileInfo(fullPath).LinkTarget ?? "", targetType));
         }
 
         return (own, target);
     }
-
-    private const string SpecialFileAdvice =
-        "The SDK opens every file it layers and reads it to its end, which for such a file blocks, never ends or fails, so ContainerCache never opens it. Remove it from the publish directory, or replace it with a regular file.";
 
     /// <summary>
     /// Why an entry that was just listed cannot be stat'ed, when that is no race: a name .NET cannot
@@ -209,12 +198,10 @@ internal static class PublishDirectory
         if (error == FileStamp.NoSuchEntry && relativePath.IndexOf('\uFFFD') >= 0)
         {
             // .NET decodes names as UTF-8, with U+FFFD for bytes that are not; the name it gives back then names no file.
-            return new ContainerCacheException(
-                DiagnosticCodes.FileUnreadable,
-                $"The name of '{Printable.Of(relativePath)}' in the publish output ('{Printable.Of(fullPath)}') is not valid UTF-8 (shown with U+FFFD in place of the bytes that are not), and .NET, the SDK's containers tooling included, cannot open a file by such a name. Rename it in UTF-8, or remove it.");
+            return new ContainerCacheException(DiagnosticMessages.NameNotUtf8.With(relativePath, fullPath));
         }
 
-        return error == FileStamp.PermissionDenied ? NotSearchable(Path.GetDirectoryName(fullPath) ?? fullPath, "'" + relativePath + "'") : null;
+        return error == FileStamp.PermissionDenied ? new ContainerCacheException(DiagnosticMessages.DirectoryNotSearchable.With(Path.GetDirectoryName(fullPath) ?? fullPath, relativePath)) : null;
     }
 
     private static List<string> ListNames(string directory)
@@ -226,10 +213,7 @@ internal static class PublishDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerCacheException(
-                DiagnosticCodes.FileUnreadable,
-                $"The directory '{Printable.Of(directory)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
-                e);
+            throw new ContainerCacheException(DiagnosticMessages.DirectoryUnreadable.With(directory, e.Message), e);
         }
     }
 #endif
@@ -245,11 +229,8 @@ internal static class PublishDirectory
         {
             // Its names could be read, but not what they are: the entries are denied, not the directory.
             throw e is UnauthorizedAccessException && NamesCanBeListed(directory.FullName)
-                ? NotSearchable(directory.FullName, "its entries")
-                : new ContainerCacheException(
-                    DiagnosticCodes.FileUnreadable,
-                    $"The directory '{Printable.Of(directory.FullName)}' in the publish output cannot be read: {Printable.Of(e.Message)}",
-                    e);
+                ? new ContainerCacheException(DiagnosticMessages.DirectoryEntriesNotSearchable.With(directory.FullName))
+                : new ContainerCacheException(DiagnosticMessages.DirectoryUnreadable.With(directory.FullName, e.Message), e);
         }
     }
 
@@ -269,12 +250,6 @@ internal static class PublishDirectory
             return false;
         }
     }
-
-    /// <summary>A directory whose names can be listed but whose entries cannot be reached: read permission without execute.</summary>
-    private static ContainerCacheException NotSearchable(string directory, string what) =>
-        new(
-            DiagnosticCodes.FileUnreadable,
-            $"The directory '{Printable.Of(directory)}' in the publish output cannot be searched: it lacks execute (search) permission for this user, so {Printable.Of(what)} in it cannot be read. Give the directory execute permission (chmod +x), or remove it.");
 
     private static bool IsExcluded(string fullPath, string? excluded) =>
         excluded is not null && string.Equals(fullPath, excluded, PathComparison);

@@ -83,8 +83,9 @@ internal static class SharedFile
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
             {
                 throw new ContainerCacheException(
-                    DiagnosticCodes.ResultsFileUnwritable,
-                    $"The file {path} ({setting}) could not be written{(e is IOException && clock.Elapsed >= wait ? $" within {wait.TotalSeconds:0.#} seconds" : "")}: {e.Message}",
+                    e is IOException && clock.Elapsed >= wait
+                        ? DiagnosticMessages.ResultsFileHeld.With(path, setting, wait.TotalSeconds, e.Message)
+                        : DiagnosticMessages.ResultsFileUnwritable.With(path, setting, e.Message),
                     e);
             }
         }
