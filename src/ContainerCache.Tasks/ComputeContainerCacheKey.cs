@@ -147,56 +147,16 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         (Key, Tag, BaseDigest, ChangedInputs) = ReportKey(result);
     }
 
-    /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them.</summary>
+    /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them (see <see cref="StaleFilesCheck"/>).</summary>
     private void HandleStaleFiles()
     {
         LogInput(nameof(BuildStarted), BuildStarted);
         LogInput(nameof(PruneStaleFiles), PruneStaleFiles ? "true" : "false");
-        if (!long.TryParse(BuildStarted, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) || ticks <= 0 || ticks > DateTime.MaxValue.Ticks)
+        StaleFilesCheck check = StaleFilesCheck.Run(PublishDirectory, KeyFile, ProducedFiles.Select(f => f.ItemSpec).ToList(), BuildStarted, PruneStaleFiles);
+        LogNotes(check.Notes);
+        foreach (DiagnosticReport warning in check.Warnings)
         {
-            // Without it, a file a target of this build wrote could be called stale.
-            Log.LogMessage(MessageImportance.Low, "ContainerCache: the build's start is not known, so stale files are not looked for.");
-            return;
-        }
-
-        IReadOnlyList<LayerEntry> entries = ContainerCache.PublishOutput.PublishDirectory.Enumerate(PublishDirectory, excludedFile: KeyFile);
-        IReadOnlyList<LayerEntry> stale = StaleFiles.Find(entries, PublishDirectory, ProducedFiles.Select(f => f.ItemSpec), new DateTime(ticks, DateTimeKind.Utc));
-        Log.LogMessage(
-            MessageImportance.Low,
-            "ContainerCache: {0} of the {1} files in the publish directory not produced by this publish ({2} destinations and files written given)",
-            stale.Count,
-            entries.Count(e => e.HasContent),
-            ProducedFiles.Length);
-        if (stale.Count == 0)
-        {
-            return;
-        }
-
-        if (!PruneStaleFiles)
-        {
-            string names = Names(stale.Select(e => e.RelativePath).ToList());
-            Report(stale.Count == 1 ? DiagnosticMessages.StaleFile.With(names) : DiagnosticMessages.StaleFiles.With(stale.Count, names));
-            return;
-        }
-
-        var (deleted, failed) = StaleFiles.Prune(PublishDirectory, stale);
-        if (deleted.Count > 0)
-        {
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: deleted {0} an earlier publish left: {1}", Count(deleted.Count), Printable.Of(string.Join(", ", deleted)));
-        }
-
-        if (failed.Count > 0)
-        {
-            string reasons = string.Join("; ", failed.Take(NamesShown).Select(f => $"'{f.Key}': {f.Value}")) + (failed.Count > NamesShown ? $"; and {failed.Count - NamesShown} more" : "");
-            Report(failed.Count == 1 ? DiagnosticMessages.StaleFileUndeletable.With(reasons) : DiagnosticMessages.StaleFilesUndeletable.With(failed.Count, reasons));
+            Report(warning);
         }
     }
-
-    /// <summary>How many stale files the warning names; the count says how many there are.</summary>
-    public const int NamesShown = 5;
-
-    private static string Count(int files) => files == 1 ? "1 file" : files.ToString(CultureInfo.InvariantCulture) + " files";
-
-    private static string Names(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : "");
 }

@@ -220,7 +220,19 @@ public abstract class ContainerCacheTask : Task
     /// </summary>
     private protected (string Key, string Tag, string BaseDigest, ITaskItem[] ChangedInputs) ReportKey(KeyResult result)
     {
-        foreach (KeyNote note in result.Notes)
+        LogNotes(result.Notes);
+        string key = result.Key.Key;
+        KeyInputs.Remember(BuildEngine, key, result.Settings);
+        LogOutput("ContainerCacheKey", key);
+        LogOutput("ContainerCacheImageTag", result.Tag);
+        LogOutput("ContainerCacheBaseImageDigest", result.BaseDigest);
+        return (key, result.Tag, result.BaseDigest, ChangedItems(result));
+    }
+
+    /// <summary>Logs what the core has to say, as it worded it: <c>ContainerCache: TEXT</c>, at its importance.</summary>
+    private protected void LogNotes(IEnumerable<KeyNote> notes)
+    {
+        foreach (KeyNote note in notes)
         {
             MessageImportance importance = note.Importance switch
             {
@@ -230,13 +242,6 @@ public abstract class ContainerCacheTask : Task
             };
             Log.LogMessage(importance, "ContainerCache: {0}", note.Text);
         }
-
-        string key = result.Key.Key;
-        KeyInputs.Remember(BuildEngine, key, result.Settings);
-        LogOutput("ContainerCacheKey", key);
-        LogOutput("ContainerCacheImageTag", result.Tag);
-        LogOutput("ContainerCacheBaseImageDigest", result.BaseDigest);
-        return (key, result.Tag, result.BaseDigest, ChangedItems(result));
     }
 
     /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
