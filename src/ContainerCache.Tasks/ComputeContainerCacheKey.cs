@@ -52,8 +52,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
 
     /// <summary>
     /// Where to set aside, before anything is written, the key the last publish left (the obj/ copy,
-    /// else the key file), as the baseline of this build's keys. Given to the first computation of a
-    /// build only; empty otherwise.
+    /// else the key file), as the baseline of this build's keys (the image's key too).
     /// </summary>
     public string PreviousKeyFile { get; set; } = "";
 
@@ -70,13 +69,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// </summary>
     public string HashCacheFile { get; set; } = "";
 
-    /// <summary>The <see cref="Changes"/> an earlier computation in this build already reported, so as not to repeat it.</summary>
-    public string ReportedChanges { get; set; } = "";
-
     /// <summary>
     /// Look for files in the publish directory that this publish did not produce (see
-    /// <see cref="StaleFiles"/>): true only in the first computation after a publish, so that a
-    /// container publish, which keys twice, warns once.
+    /// <see cref="StaleFiles"/>): true after a publish, not when an image is built from an earlier one.
     /// </summary>
     public bool FindStaleFiles { get; set; }
 
@@ -98,10 +93,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>The base image's digest that went into the key: given, resolved, or empty.</summary>
     [Output]
     public string BaseDigest { get; private set; } = "";
-
-    /// <summary>A fingerprint of the changes reported against the baseline.</summary>
-    [Output]
-    public string Changes { get; private set; } = "";
 
     /// <summary>The baseline's path as messages print it: control characters escaped (see <see cref="Printable"/>).</summary>
     [Output]
@@ -149,114 +140,23 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
                 Settings = _inputs.Settings(),
                 Baseline = Baseline,
                 BaselineIsExplicit = BaselineIsExplicit,
-                ReportedChanges = ReportedChanges,
             },
-            ResolveBaseImage ? ResolveBaseDigest : null);
+            ResolveBaseImage ? settings => ResolveBaseDigest(settings, _inputs.OutputRegistry) : null);
 
-        foreach (KeyNote note in result.Notes)
-        {
-            MessageImportance importance = note.Importance switch
-            {
-                KeyNoteImportance.High => MessageImportance.High,
-                KeyNoteImportance.Normal => MessageImportance.Normal,
-                _ => MessageImportance.Low,
-            };
-            Log.LogMessage(importance, "ContainerCache: {0}", note.Text);
-        }
-
-        Key = result.Key.Key;
-        Tag = result.Tag;
-        BaseDigest = result.BaseDigest;
-        Changes = result.ChangesFingerprint;
-        ChangedInputs = result.Changes?.Lines().Select(l => (ITaskItem)new TaskItem(l)).ToArray() ?? Array.Empty<ITaskItem>();
-        KeyInputs.Remember(BuildEngine, Key, result.Settings);
-        LogOutput("ContainerCacheKey", Key);
-        LogOutput("ContainerCacheImageTag", Tag);
-        LogOutput("ContainerCacheBaseImageDigest", BaseDigest);
+        ComputedKeys.Remember(BuildEngine, KeyFile, new ComputedKey(result, _inputs.OutputRegistry));
+        (Key, Tag, BaseDigest, ChangedInputs) = ReportKey(result);
     }
 
-    /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them.</summary>
+    /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them (see <see cref="StaleFilesCheck"/>).</summary>
     private void HandleStaleFiles()
     {
         LogInput(nameof(BuildStarted), BuildStarted);
         LogInput(nameof(PruneStaleFiles), PruneStaleFiles ? "true" : "false");
-        if (!long.TryParse(BuildStarted, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) || ticks <= 0 || ticks > DateTime.MaxValue.Ticks)
+        StaleFilesCheck check = StaleFilesCheck.Run(PublishDirectory, KeyFile, ProducedFiles.Select(f => f.ItemSpec).ToList(), BuildStarted, PruneStaleFiles);
+        LogNotes(check.Notes);
+        foreach (DiagnosticReport warning in check.Warnings)
         {
-            // Without it, a file a target of this build wrote could be called stale.
-            Log.LogMessage(MessageImportance.Low, "ContainerCache: the build's start is not known, so stale files are not looked for.");
-            return;
-        }
-
-        IReadOnlyList<LayerEntry> entries = ContainerCache.PublishOutput.PublishDirectory.Enumerate(PublishDirectory, excludedFile: KeyFile);
-        IReadOnlyList<LayerEntry> stale = StaleFiles.Find(entries, PublishDirectory, ProducedFiles.Select(f => f.ItemSpec), new DateTime(ticks, DateTimeKind.Utc));
-        Log.LogMessage(
-            MessageImportance.Low,
-            "ContainerCache: {0} of the {1} files in the publish directory not produced by this publish ({2} destinations and files written given)",
-            stale.Count,
-            entries.Count(e => e.HasContent),
-            ProducedFiles.Length);
-        if (stale.Count == 0)
-        {
-            return;
-        }
-
-        if (!PruneStaleFiles)
-        {
-            string names = Names(stale.Select(e => e.RelativePath).ToList());
-            Report(stale.Count == 1 ? DiagnosticMessages.StaleFile.With(names) : DiagnosticMessages.StaleFiles.With(stale.Count, names));
-            return;
-        }
-
-        var (deleted, failed) = StaleFiles.Prune(PublishDirectory, stale);
-        if (deleted.Count > 0)
-        {
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: deleted {0} an earlier publish left: {1}", Count(deleted.Count), Printable.Of(string.Join(", ", deleted)));
-        }
-
-        if (failed.Count > 0)
-        {
-            string reasons = string.Join("; ", failed.Take(NamesShown).Select(f => $"'{f.Key}': {f.Value}")) + (failed.Count > NamesShown ? $"; and {failed.Count - NamesShown} more" : "");
-            Report(failed.Count == 1 ? DiagnosticMessages.StaleFileUndeletable.With(reasons) : DiagnosticMessages.StaleFilesUndeletable.With(failed.Count, reasons));
-        }
-    }
-
-    /// <summary>How many stale files the warning names; the count says how many there are.</summary>
-    public const int NamesShown = 5;
-
-    private static string Count(int files) => files == 1 ? "1 file" : files.ToString(CultureInfo.InvariantCulture) + " files";
-
-    private static string Names(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : "");
-
-    private string ResolveBaseDigest(ImageSettings settings)
-    {
-        if (settings.BaseRegistry.Length == 0 || settings.BaseRepository.Length == 0)
-        {
-            return "";
-        }
-
-        // The SDK parsed these from ContainerBaseImage; checked again before they go into a URL.
-        RequireRegistry(settings.BaseRegistry, "ContainerBaseImage's registry");
-        RequireRepository(settings.BaseRepository, "ContainerBaseImage's repository");
-        string reference = settings.BaseTag.Length == 0 ? "latest" : settings.BaseTag;
-        if (!ImageTag.IsValid(reference))
-        {
-            throw new ContainerCacheException(DiagnosticMessages.BaseImageTagInvalid.With(reference));
-        }
-
-        string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
-        try
-        {
-            using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, _inputs.OutputRegistry);
-            Manifest manifest = client.GetManifestAsync(settings.BaseRepository, reference).GetAwaiter().GetResult()
-                ?? throw new RegistryException($"{settings.BaseRegistry} has no image {settings.BaseRepository}:{reference}");
-            Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", Printable.Of(image), Printable.Of(manifest.Digest));
-            return manifest.Digest;
-        }
-        catch (RegistryException e)
-        {
-            Report(DiagnosticMessages.BaseImageUnresolved.With(image, e.Message));
-            return "";
+            Report(warning);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using ContainerCache.Diagnostics;
 using ContainerCache.Keys;
 using ContainerCache.Registry;
@@ -175,6 +176,77 @@ public abstract class ContainerCacheTask : Task
         baseImage = settings is null ? "" : $"{settings.BaseRegistry}/{settings.BaseRepository}{(settings.BaseTag.Length == 0 ? "" : ":" + settings.BaseTag)}";
         return settings is not null && settings.BaseDigest.Length > 0;
     }
+
+    /// <summary>
+    /// Resolves the base image's tag to the digest it names at its registry, or "" with a warning
+    /// when the registry cannot answer (the key then covers the base by name).
+    /// </summary>
+    /// <exception cref="ContainerCacheException">The base image's reference is not valid.</exception>
+    private protected string ResolveBaseDigest(ImageSettings settings, string outputRegistry)
+    {
+        if (settings.BaseRegistry.Length == 0 || settings.BaseRepository.Length == 0)
+        {
+            return "";
+        }
+
+        // The SDK parsed these from ContainerBaseImage; checked again before they go into a URL.
+        RequireRegistry(settings.BaseRegistry, "ContainerBaseImage's registry");
+        RequireRepository(settings.BaseRepository, "ContainerBaseImage's repository");
+        string reference = settings.BaseTag.Length == 0 ? "latest" : settings.BaseTag;
+        if (!ImageTag.IsValid(reference))
+        {
+            throw new ContainerCacheException(DiagnosticMessages.BaseImageTagInvalid.With(reference));
+        }
+
+        string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
+        try
+        {
+            using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, outputRegistry);
+            Manifest manifest = client.GetManifestAsync(settings.BaseRepository, reference).GetAwaiter().GetResult()
+                ?? throw new RegistryException($"{settings.BaseRegistry} has no image {settings.BaseRepository}:{reference}");
+            Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", Printable.Of(image), Printable.Of(manifest.Digest));
+            return manifest.Digest;
+        }
+        catch (RegistryException e)
+        {
+            Report(DiagnosticMessages.BaseImageUnresolved.With(image, e.Message));
+            return "";
+        }
+    }
+
+    /// <summary>
+    /// Logs what a key computation has to say, remembers the settings its key covers for the reuse
+    /// and verify tasks (see <see cref="KeyInputs"/>), logs the outputs, and returns them.
+    /// </summary>
+    private protected (string Key, string Tag, string BaseDigest, ITaskItem[] ChangedInputs) ReportKey(KeyResult result)
+    {
+        LogNotes(result.Notes);
+        string key = result.Key.Key;
+        KeyInputs.Remember(BuildEngine, key, result.Settings);
+        LogOutput("ContainerCacheKey", key);
+        LogOutput("ContainerCacheImageTag", result.Tag);
+        LogOutput("ContainerCacheBaseImageDigest", result.BaseDigest);
+        return (key, result.Tag, result.BaseDigest, ChangedItems(result));
+    }
+
+    /// <summary>Logs what the core has to say, as it worded it: <c>ContainerCache: TEXT</c>, at its importance.</summary>
+    private protected void LogNotes(IEnumerable<KeyNote> notes)
+    {
+        foreach (KeyNote note in notes)
+        {
+            MessageImportance importance = note.Importance switch
+            {
+                KeyNoteImportance.High => MessageImportance.High,
+                KeyNoteImportance.Normal => MessageImportance.Normal,
+                _ => MessageImportance.Low,
+            };
+            Log.LogMessage(importance, "ContainerCache: {0}", note.Text);
+        }
+    }
+
+    /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
+    private protected static ITaskItem[] ChangedItems(KeyResult result) =>
+        result.Changes?.Lines().Select(l => (ITaskItem)new TaskItem(l)).ToArray() ?? Array.Empty<ITaskItem>();
 
     private TimeSpan ParseTimeout()
     {

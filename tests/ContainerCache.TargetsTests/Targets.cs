@@ -201,9 +201,10 @@ public sealed class TestProject
     /// <summary>
     /// Runs the project as one <c>dotnet msbuild</c> with the given arguments would (targets,
     /// -getProperty, -getItem, -p); never a restore unless asked. Arguments that only ask for targets,
-    /// properties and items run in this process (<see cref="InProcessMSBuild"/>), others (-restore,
-    /// -v, ...) in a real <c>dotnet msbuild</c>. Either way its log is kept beside the project, at the
-    /// verbosity dotnet publish has by default (minimal: what a user sees), and at normal.
+    /// properties, items and a verbosity run in this process (<see cref="InProcessMSBuild"/>), others
+    /// (-restore, ...) in a real <c>dotnet msbuild</c>. Either way its log is kept beside the project,
+    /// at the verbosity dotnet publish has by default (minimal: what a user sees) or the one asked
+    /// with -v (in process), and at normal.
     /// </summary>
     public async Task<MSBuildResult> RunAsync(params string[] arguments)
     {

@@ -261,4 +261,25 @@ public sealed class HashCacheTests
         FileHasher.HashAll(PublishDirectory.Enumerate(dir.Path), cache);
         StringAssert.Contains(cache.Save(), "cannot be written");
     }
+
+    [TestMethod]
+    public void Rekey_ReadsOnlyWhatMayHaveChangedSinceTheHashing_AndGivesTheKeyOfAFreshHashing()
+    {
+        using TempDirectory dir = Tree();
+        ContainerSetting[] byName = [new("base.repository", "base")];
+        ContainerSetting[] byDigest = [new("base.repository", "base"), new("base.digest", "sha256:0123")];
+        ContentKey publish = ContentKey.Compute(dir.Path, byName, cache: OpenLater(dir.Combine("hashes")));
+
+        ContentKey image = publish.Rekey(dir.Path, byDigest, excludedFile: null, out int read)!;
+        Assert.AreEqual(0, read, "Every file older than the hashing, by its clock: none read again.");
+        Assert.AreEqual(ContentKey.Compute(dir.Path, byDigest).Key, image.Key);
+
+        dir.Write("wwwroot/site.css", "body{color:red}");
+        ContentKey edited = publish.Rekey(dir.Path, byDigest, excludedFile: null, out read)!;
+        Assert.AreEqual(1, read, "The file written since.");
+        Assert.AreEqual(ContentKey.Compute(dir.Path, byDigest).Key, edited.Key);
+
+        dir.Write("new.txt", "x");
+        Assert.IsNull(publish.Rekey(dir.Path, byDigest, excludedFile: null, out _), "Another listing: keyed again as a whole.");
+    }
 }

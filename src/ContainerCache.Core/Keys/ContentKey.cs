@@ -17,11 +17,20 @@ internal sealed class ContentKey
 
     private const string Magic = "ContainerCache.ContentKey";
 
-    private ContentKey(string key, IReadOnlyList<KeyedEntry> entries, IReadOnlyList<KeyedSetting> settings)
+    // What the key was computed from, for Rekey: the entries as listed (with their stamps), their
+    // contents' hashes, and when the hashing started (ns since the Unix epoch).
+    private readonly IReadOnlyList<LayerEntry> _layerEntries;
+    private readonly IReadOnlyList<ContentHash> _contents;
+    private readonly long _hashedAtNs;
+
+    private ContentKey(string key, IReadOnlyList<KeyedEntry> entries, IReadOnlyList<KeyedSetting> settings, IReadOnlyList<LayerEntry> layerEntries, IReadOnlyList<ContentHash> contents, long hashedAtNs)
     {
         Key = key;
         Entries = entries;
         Settings = settings;
+        _layerEntries = layerEntries;
+        _contents = contents;
+        _hashedAtNs = hashedAtNs;
     }
 
     /// <summary>32 lowercase hex characters.</summary>
@@ -41,13 +50,14 @@ internal sealed class ContentKey
     public static ContentKey Compute(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile = null, HashCache? cache = null)
     {
         // The hashing starts before the first stamp is read: see HashCache.
-        long? startedAtNs = cache?.Clock();
-        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: cache is not null);
+        long startedAtNs = cache?.Clock() ?? HashCache.NowNs();
+        // Stamped even without a cache, where stamps can be read: they tell Rekey whether the files are still those hashed.
+        IReadOnlyList<LayerEntry> entries = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: true);
         ContentHash[] contents = FileHasher.HashAll(entries, cache, startedAtNs);
-        return FromInputs(entries, contents, settings);
+        return FromInputs(entries, contents, settings, startedAtNs);
     }
 
-    internal static ContentKey FromInputs(IReadOnlyList<LayerEntry> entries, IReadOnlyList<ContentHash> contents, IEnumerable<ContainerSetting> settings)
+    internal static ContentKey FromInputs(IReadOnlyList<LayerEntry> entries, IReadOnlyList<ContentHash> contents, IEnumerable<ContainerSetting> settings, long hashedAtNs = 0)
     {
         var encoder = new CanonicalEncoder();
         encoder.WriteString(Magic);
@@ -83,7 +93,61 @@ internal sealed class ContentKey
 
         string key = Hex(encoder.Hash());
         KeyedSetting[] keyedSettings = merged.Select(s => new KeyedSetting(s.Name, SettingHash(s, key), s)).ToArray();
-        return new ContentKey(key, keyedEntries, keyedSettings);
+        return new ContentKey(key, keyedEntries, keyedSettings, entries, contents, hashedAtNs);
+    }
+
+    /// <summary>
+    /// The same files keyed with other settings, reading again only what may have changed since they
+    /// were hashed, by the rule of <see cref="HashCache"/>: a file is not read again when its stamp
+    /// (size, inode, change and modification times) is what it was when it was listed, and was
+    /// safely older than the hashing (a file written just before could be written again in the
+    /// same clock tick without its stamp moving). Null when the publish directory lists other
+    /// entries than it did, or where stamps cannot be read: then the whole directory is keyed again.
+    /// </summary>
+    /// <param name="filesRead">How many files were read again.</param>
+    public ContentKey? Rekey(string publishDirectory, IEnumerable<ContainerSetting> settings, string? excludedFile, out int filesRead)
+    {
+        filesRead = 0;
+        if (!FileStamp.Supported || _layerEntries.Any(e => e.HasContent && e.Stamp is null))
+        {
+            return null;
+        }
+
+        IReadOnlyList<LayerEntry> now = PublishDirectory.Enumerate(publishDirectory, excludedFile, stamp: true);
+        if (now.Count != _layerEntries.Count)
+        {
+            return null;
+        }
+
+        var changed = new List<int>();
+        for (int i = 0; i < now.Count; i++)
+        {
+            LayerEntry then = _layerEntries[i];
+            LayerEntry entry = now[i];
+            if (entry.RelativePath != then.RelativePath || entry.Kind != then.Kind || entry.Executable != then.Executable)
+            {
+                return null;
+            }
+
+            if (entry.HasContent
+                && !(entry.Stamp is FileStamp stamp
+                     && stamp.Equals(then.Stamp!.Value)
+                     && stamp.ChangedNs < _hashedAtNs - HashCache.RacyWindowNs
+                     && stamp.ModifiedNs < _hashedAtNs - HashCache.RacyWindowNs))
+            {
+                changed.Add(i);
+            }
+        }
+
+        ContentHash[] contents = _contents.ToArray();
+        ContentHash[] read = FileHasher.HashAll(changed.Select(i => now[i]).ToList());
+        for (int k = 0; k < changed.Count; k++)
+        {
+            contents[changed[k]] = read[k];
+        }
+
+        filesRead = changed.Count;
+        return FromInputs(now, contents, settings, _hashedAtNs);
     }
 
     /// <summary>

@@ -53,6 +53,14 @@ internal sealed class ImageSettings
     /// <summary>The image label that carries the key.</summary>
     public const string KeyLabel = "dev.containercache.key";
 
+    /// <summary>The same settings with the base image at <paramref name="digest"/>.</summary>
+    public ImageSettings WithBaseDigest(string digest)
+    {
+        var settings = (ImageSettings)MemberwiseClone();
+        settings.BaseDigest = digest;
+        return settings;
+    }
+
     public IEnumerable<ContainerSetting> ToSettings()
     {
         yield return new ContainerSetting("base.registry", BaseRegistry);

@@ -19,15 +19,21 @@ internal enum KeyNoteImportance
 }
 
 /// <summary>
-/// One key computation: sets the last publish's key aside, computes the key over the publish
-/// directory and the settings, writes the key file, and compares it with the baseline. Every
-/// message it has for the build log is in the result; bad input is a <see cref="ContainerCacheException"/>.
+/// The key computations of a build: after a publish (<see cref="Run"/>), and an image's key
+/// derived from it by the base image's digest (<see cref="WithBaseDigest"/>). Each sets the
+/// last publish's key aside or reuses it, keys the publish directory and the settings, writes the
+/// key file, and compares it with the baseline. Every message it has for the build log is in the
+/// result; bad input is a <see cref="ContainerCacheException"/>.
 /// </summary>
 internal static class KeyComputation
 {
     /// <summary>The bound on a baseline read whole (it is parsed into memory): a key file of 20,000 files is a few MiB.</summary>
     public const int MaxBaselineBytes = 32 << 20;
 
+    /// <summary>
+    /// The key after a publish: sets the last publish's key aside as the baseline, keys the
+    /// publish directory, writes the key file, and says what changed.
+    /// </summary>
     /// <param name="request">What the key is computed from.</param>
     /// <param name="resolveBaseDigest">Resolves the base image's tag to a digest ("" when it cannot); null keys the base by name.</param>
     /// <exception cref="ContainerCacheException">Bad input, named.</exception>
@@ -38,13 +44,54 @@ internal static class KeyComputation
         SetAsideLastKey(request);
         bool hasBaseline = HasBaseline(request, notes);
         ImageSettings settings = request.Settings;
-        string givenDigest = settings.BaseDigest;
-        string baseDigest = givenDigest.Length > 0 || resolveBaseDigest is null ? givenDigest : resolveBaseDigest(settings);
-        settings.BaseDigest = baseDigest;
+        if (settings.BaseDigest.Length == 0 && resolveBaseDigest is not null)
+        {
+            settings = settings.WithBaseDigest(resolveBaseDigest(settings));
+        }
 
+        return Key(request, hasBaseline, settings, publishKey: null, notes);
+    }
+
+    /// <summary>
+    /// The image's key: the key of <paramref name="publishKey"/>, which named the base image only,
+    /// with the digest its tag resolves to. The same entries, not read again unless the publish
+    /// directory changed since (see <see cref="ContentKey.Rekey"/>); written to the same key file,
+    /// explained against the same baseline, and the changes said only if they differ from what the
+    /// publish's key said. Without a digest, or when the publish's key had one, it is that key.
+    /// </summary>
+    /// <exception cref="ContainerCacheException">Bad input, named.</exception>
+    public static KeyResult WithBaseDigest(KeyResult publishKey, string baseDigest)
+    {
+        if (baseDigest.Length == 0 || publishKey.BaseDigest.Length > 0)
+        {
+            return publishKey;
+        }
+
+        return Key(publishKey.Request, publishKey.HasBaseline, publishKey.Settings.WithBaseDigest(baseDigest), publishKey, new List<KeyNote>());
+    }
+
+    private static KeyResult Key(KeyRequest request, bool hasBaseline, ImageSettings settings, KeyResult? publishKey, List<KeyNote> notes)
+    {
+        string baseDigest = settings.BaseDigest;
+        bool digestGiven = request.Settings.BaseDigest.Length > 0;
         var stopwatch = Stopwatch.StartNew();
-        HashCache? cache = request.HashCacheFile.Length == 0 || !HashCache.Supported ? null : HashCache.Open(request.HashCacheFile);
-        ContentKey key = ContentKey.Compute(request.PublishDirectory, settings.ToSettings(), excludedFile: request.KeyFile, cache);
+        HashCache? cache = null;
+        int filesRead = 0;
+        ContentKey? key = publishKey?.Key.Rekey(request.PublishDirectory, settings.ToSettings(), request.KeyFile, out filesRead);
+        if (key is null)
+        {
+            cache = request.HashCacheFile.Length == 0 || !HashCache.Supported ? null : HashCache.Open(request.HashCacheFile);
+            key = ContentKey.Compute(request.PublishDirectory, settings.ToSettings(), excludedFile: request.KeyFile, cache);
+            if (publishKey is not null)
+            {
+                notes.Add(new KeyNote(KeyNoteImportance.Low, "the publish directory lists other files than when the key after Publish was computed (or their stamps cannot be read), so it was keyed again."));
+            }
+        }
+        else
+        {
+            notes.Add(new KeyNote(KeyNoteImportance.Low, $"the image's key: the key after Publish with the base image's digest; {filesRead} of its files read again (changed since, or written just before they were hashed)."));
+        }
+
         string baseImage = settings.BaseRepository.Length == 0 ? "" : settings.BaseRegistry + "/" + settings.BaseRepository + (settings.BaseTag.Length == 0 ? "" : ":" + settings.BaseTag);
         StringBuilder keyFileContent = KeyFile.SerializeText(key, baseImage, baseDigest.Length == 0 ? null : baseDigest);
         KeyChanges? changes = hasBaseline ? CompareWithBaseline(request, keyFileContent, key, baseDigest, notes) : null;
@@ -66,10 +113,10 @@ internal static class KeyComputation
                 key.Key,
                 key.FileCount,
                 FormatBytes(key.TotalBytes),
-                cache is null ? "" : $"{cache.Hashed} read, ",
+                cache is not null ? $"{cache.Hashed} read, " : publishKey is not null ? $"{filesRead} read, " : "",
                 stopwatch.ElapsedMilliseconds,
                 settings.RuntimeIdentifier.Length == 0 ? "" : " for " + Printable.Of(settings.RuntimeIdentifier),
-                baseDigest.Length == 0 || givenDigest.Length > 0 ? "" : $", base image {Printable.Of(baseImage)} at {Printable.Of(baseDigest.Substring(0, 19))}")));
+                baseDigest.Length == 0 || digestGiven ? "" : $", base image {Printable.Of(baseImage)} at {Printable.Of(baseDigest.Substring(0, 19))}")));
         notes.Add(new KeyNote(KeyNoteImportance.Low, $"key file {Printable.Of(request.KeyFile)} {(written ? "written" : "unchanged")}"));
         if (cache is not null)
         {
@@ -82,8 +129,8 @@ internal static class KeyComputation
             }
         }
 
-        string fingerprint = Explain(request, changes, notes);
-        return new KeyResult(key, request.TagPrefix + key.Key, settings, changes, fingerprint, notes);
+        string fingerprint = Explain(request, changes, publishKey?.ChangesFingerprint ?? "", notes);
+        return new KeyResult(request, hasBaseline, key, request.TagPrefix + key.Key, settings, changes, fingerprint, notes);
     }
 
     /// <summary>Checked before anything is touched: with any key, the prefix must make a valid tag.</summary>
@@ -206,7 +253,7 @@ internal static class KeyComputation
     }
 
     /// <summary>Says what changed, unless an earlier key of this build said the same; returns the fingerprint of what was said.</summary>
-    private static string Explain(KeyRequest request, KeyChanges? changes, List<KeyNote> notes)
+    private static string Explain(KeyRequest request, KeyChanges? changes, string reportedChanges, List<KeyNote> notes)
     {
         if (changes is null)
         {
@@ -216,7 +263,7 @@ internal static class KeyComputation
 
         string summary = changes.Summary(request.BaselineIsExplicit ? $"the baseline {Printable.Of(request.Baseline)}" : "the last publish");
         string fingerprint = KeyChanges.Fingerprint(summary);
-        if (fingerprint != request.ReportedChanges)
+        if (fingerprint != reportedChanges)
         {
             // A key by the base's name that differs only because the last one covered its digest: nothing the user changed.
             bool onlyUnresolvedBase = changes.InputsUnchanged && changes.Key != changes.PreviousKey;

@@ -1,6 +1,6 @@
 namespace ContainerCache.Keys;
 
-/// <summary>One message of the computation, worded for the build log, without the <c>ContainerCache: </c> prefix.</summary>
+/// <summary>One message of the core (a key computation, a look for stale files), worded for the build log, without the <c>ContainerCache: </c> prefix.</summary>
 internal sealed class KeyNote
 {
     public KeyNote(KeyNoteImportance importance, string text)

@@ -10,7 +10,7 @@ internal sealed class KeyRequest
     /// <summary>A second copy of the key file, in obj/, so that the next publish can explain itself even when bin/ is gone.</summary>
     public string LastKeyFile { get; set; } = "";
 
-    /// <summary>Where to set aside the key the last publish left, before anything is written; empty after the build's first key.</summary>
+    /// <summary>Where to set aside the key the last publish left, before anything is written; empty when the caller keeps it.</summary>
     public string PreviousKeyFile { get; set; } = "";
 
     /// <summary>Where the key file is written before it is renamed into place; by default the system's temporary folder.</summary>
@@ -29,7 +29,4 @@ internal sealed class KeyRequest
 
     /// <summary>True when the user named the baseline: then it must exist and be readable (CONTAINERCACHE1008).</summary>
     public bool BaselineIsExplicit { get; set; }
-
-    /// <summary>The fingerprint of the changes an earlier key of this build already reported, so as not to repeat them.</summary>
-    public string ReportedChanges { get; set; } = "";
 }

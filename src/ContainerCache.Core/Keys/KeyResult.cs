@@ -5,8 +5,10 @@ namespace ContainerCache.Keys;
 /// <summary>What a key computation returns.</summary>
 internal sealed class KeyResult
 {
-    internal KeyResult(ContentKey key, string tag, ImageSettings settings, KeyChanges? changes, string changesFingerprint, IReadOnlyList<KeyNote> notes)
+    internal KeyResult(KeyRequest request, bool hasBaseline, ContentKey key, string tag, ImageSettings settings, KeyChanges? changes, string changesFingerprint, IReadOnlyList<KeyNote> notes)
     {
+        Request = request;
+        HasBaseline = hasBaseline;
         Key = key;
         Tag = tag;
         Settings = settings;
@@ -14,6 +16,12 @@ internal sealed class KeyResult
         ChangesFingerprint = changesFingerprint;
         Notes = notes;
     }
+
+    /// <summary>What the key was computed from: an image's key (<see cref="KeyComputation.WithBaseDigest"/>) is written and explained as it says.</summary>
+    public KeyRequest Request { get; }
+
+    /// <summary>Whether there was a baseline to compare with (set aside before the key file was written).</summary>
+    public bool HasBaseline { get; }
 
     /// <summary>The key and the entries it covers.</summary>
     public ContentKey Key { get; }
@@ -29,7 +37,7 @@ internal sealed class KeyResult
     /// <summary>The changes against the baseline; null when there was none to compare with.</summary>
     public KeyChanges? Changes { get; }
 
-    /// <summary>The fingerprint of the changes reported (see <see cref="KeyRequest.ReportedChanges"/>); empty without a baseline.</summary>
+    /// <summary>The fingerprint of the changes reported (an image's key in the same build does not say them again); empty without a baseline.</summary>
     public string ChangesFingerprint { get; }
 
     /// <summary>What to log, in order.</summary>
