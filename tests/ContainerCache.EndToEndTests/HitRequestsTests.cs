@@ -43,6 +43,12 @@ public sealed partial class HitRequestsTests
         Assert.AreEqual(0, proxy.TlsAttempts - tlsBefore, "No HTTPS attempt: the first publish found that this localhost registry answers in plain HTTP, and remembered it in obj/.");
         string remembered = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "container-cache.plain-http", SearchOption.AllDirectories).Single();
         StringAssert.Contains(File.ReadAllText(remembered), "\n" + proxy.Host + "\n");
+
+        // The container publish read the base beside its publish-time key (its command line names
+        // PublishContainer); a plain publish, with the same registry settings, asks nothing.
+        int beforePlain = proxy.Requests.Count;
+        await app.PublishAsync("-p:ContainerRegistry=" + proxy.Host);
+        Assert.AreEqual(0, proxy.Requests.Count - beforePlain, "A plain publish makes no registry request:\n" + string.Join("\n", proxy.Requests.Skip(beforePlain).Select(r => r.Method + " " + r.PathAndQuery)));
     }
 
     /// <summary>A request as "METHOD repository kind reference", with the app's repository as "app" and its key tag as "key-tag".</summary>
