@@ -41,14 +41,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// </summary>
     public bool ResolveBaseImage { get; set; }
 
-    /// <summary>
-    /// For a key by the base image's name (<see cref="ResolveBaseImage"/> false) in a build whose command
-    /// line asks for PublishContainer: start reading the base image's tag now, in the background, for the
-    /// image's key that follows in this build (<see cref="EarlyBaseImageRead"/>). A plain publish, which
-    /// does not name PublishContainer, makes no request.
-    /// </summary>
-    public bool ResolveBaseImageEarly { get; set; }
-
     /// <summary>An earlier key file to explain the key against; by default, the key file as the last publish left it.</summary>
     public string Baseline { get; set; } = "";
 
@@ -139,11 +131,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         LogInput(nameof(Baseline), Baseline);
         BaselineShown = Printable.Of(Baseline);
         KeyComputation.CheckTagPrefix(TagPrefix);
-        if (!ResolveBaseImage && ResolveBaseImageEarly && BuildCommandLine.NamesTarget(BuildCommandLine.Current(), "PublishContainer"))
-        {
-            StartBaseImageResolution(_inputs.Settings());
-        }
-
         if (FindStaleFiles)
         {
             HandleStaleFiles();
@@ -243,39 +230,6 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     private static string Names(IReadOnlyList<string> names) =>
         string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $" and {names.Count - NamesShown} more" : "");
 
-    /// <summary>
-    /// Starts the read <see cref="ResolveBaseDigest"/> makes for the image's key, on the thread pool, so
-    /// that the HTTP stack's start in a fresh process runs beside this key's own work. Names that would
-    /// fail there are left to it, which reports them.
-    /// </summary>
-    private void StartBaseImageResolution(ImageSettings settings)
-    {
-        string reference = settings.BaseTag.Length == 0 ? "latest" : settings.BaseTag;
-        if (settings.BaseDigest.Length > 0
-            || ImageReference.RegistryError(settings.BaseRegistry) is not null
-            || !ImageReference.IsRepository(settings.BaseRepository)
-            || !ImageTag.IsValid(reference))
-        {
-            return;
-        }
-
-        string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
-        Log.LogMessage(MessageImportance.Low, "ContainerCache: reading the base image {0} early, for the image's key", Printable.Of(image));
-
-        // The client is made here: it takes the build's shared content from the build engine, which a task may only use while it runs.
-        RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, _inputs.OutputRegistry);
-        EarlyBaseImageRead.Start(
-            BuildEngine,
-            image,
-            System.Threading.Tasks.Task.Run(async () =>
-            {
-                using (client)
-                {
-                    return await client.GetManifestAsync(settings.BaseRepository, reference).ConfigureAwait(false);
-                }
-            }));
-    }
-
     private string ResolveBaseDigest(ImageSettings settings)
     {
         if (settings.BaseRegistry.Length == 0 || settings.BaseRepository.Length == 0)
@@ -295,23 +249,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
         string image = $"{settings.BaseRegistry}/{settings.BaseRepository}:{reference}";
         try
         {
-            // The read started early for this key is this key's read: its answer or failure is taken as it is (bounded, request by request).
-            Manifest? manifest;
-            if (EarlyBaseImageRead.Take(BuildEngine, image) is { } early)
-            {
-                manifest = early.GetAwaiter().GetResult();
-            }
-            else
-            {
-                using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, _inputs.OutputRegistry);
-                manifest = client.GetManifestAsync(settings.BaseRepository, reference).GetAwaiter().GetResult();
-            }
-
-            if (manifest is null)
-            {
-                throw new RegistryException($"{settings.BaseRegistry} has no image {settings.BaseRepository}:{reference}");
-            }
-
+            using RegistryClient client = CreateBaseImageClient(settings.BaseRegistry, _inputs.OutputRegistry);
+            Manifest manifest = client.GetManifestAsync(settings.BaseRepository, reference).GetAwaiter().GetResult()
+                ?? throw new RegistryException($"{settings.BaseRegistry} has no image {settings.BaseRepository}:{reference}");
             Log.LogMessage(MessageImportance.Normal, "ContainerCache: base image {0} is {1}", Printable.Of(image), Printable.Of(manifest.Digest));
             return manifest.Digest;
         }
