@@ -43,6 +43,12 @@ public abstract class ContainerCacheTask : Task
 
     private TimeSpan _timeout = RegistryClientOptions.DefaultTimeout;
 
+    /// <summary>
+    /// The file in obj/ that remembers the insecure registries that answered in plain HTTP, so that
+    /// the next build does not try HTTPS on them first (see <see cref="PlainHttpRegistries"/>).
+    /// </summary>
+    public string PlainHttpFile { get; set; } = "";
+
     /// <summary>The bound on each request to a registry, and on each call to a local engine's CLI.</summary>
     private protected TimeSpan RequestTimeout => _timeout;
 
@@ -68,7 +74,7 @@ public abstract class ContainerCacheTask : Task
     }
 
     private protected RegistryClient CreateRegistryClient(string registry, RegistryUse use) =>
-        new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use, Cache = BuildContentCache() });
+        new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use, Cache = BuildContentCache(), PlainHttpFile = PlainHttpFile });
 
     /// <summary>What the build's clients have read by digest (see <see cref="RegistryContentCache"/>), kept until the build ends.</summary>
     private RegistryContentCache? BuildContentCache()

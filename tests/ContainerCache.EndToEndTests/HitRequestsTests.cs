@@ -20,6 +20,7 @@ public sealed partial class HitRequestsTests
         await app.PublishAsync(toProxy);
         int requestsBefore = proxy.Requests.Count;
         int tlsBefore = proxy.TlsAttempts;
+        Assert.IsTrue(tlsBefore > 0, "The first publish tried HTTPS first on localhost, as the SDK does.");
 
         CommandResult hit = await app.PublishAsync(toProxy);
 
@@ -39,7 +40,15 @@ public sealed partial class HitRequestsTests
         string list = string.Join("\n", made);
         CollectionAssert.AreEquivalent(needed, made, $"The requests of a hit, in the order made:\n{list}");
         Assert.AreEqual("GET base manifest 1", made[0], $"The key needs the base's digest before anything else is asked:\n{list}");
-        Assert.AreEqual(1, proxy.TlsAttempts - tlsBefore, "One HTTPS attempt for the process (localhost is tried in HTTPS first, as the SDK does), not one per request or task.");
+        Assert.AreEqual(0, proxy.TlsAttempts - tlsBefore, "No HTTPS attempt: the first publish found that this localhost registry answers in plain HTTP, and remembered it in obj/.");
+        string remembered = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "container-cache.plain-http", SearchOption.AllDirectories).Single();
+        StringAssert.Contains(File.ReadAllText(remembered), "\n" + proxy.Host + "\n");
+
+        // The container publish read the base beside its publish-time key (its command line names
+        // PublishContainer); a plain publish, with the same registry settings, asks nothing.
+        int beforePlain = proxy.Requests.Count;
+        await app.PublishAsync("-p:ContainerRegistry=" + proxy.Host);
+        Assert.AreEqual(0, proxy.Requests.Count - beforePlain, "A plain publish makes no registry request:\n" + string.Join("\n", proxy.Requests.Skip(beforePlain).Select(r => r.Method + " " + r.PathAndQuery)));
     }
 
     /// <summary>A request as "METHOD repository kind reference", with the app's repository as "app" and its key tag as "key-tag".</summary>

@@ -214,6 +214,87 @@ public sealed class RegistryClientTests
     }
 
     [TestMethod]
+    public async Task PlainHttp_LearntOnce_IsRememberedInTheFile_AndTheNextBuildMakesNoHttpsAttempt()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("container-cache.plain-http");
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Scheme == "https" ? throw new HttpRequestException("The SSL connection could not be established") : Ok(ManifestBytes, null));
+
+        using (var learning = Client("localhost:5000", handler, plainHttpFile: file))
+        {
+            Assert.IsNotNull(await learning.GetManifestAsync("app", "1"));
+        }
+
+        CollectionAssert.AreEqual(new[] { "https", "http" }, handler.Requests.Select(r => r.RequestUri!.Scheme).ToArray());
+        Assert.IsTrue(PlainHttpRegistries.Remembers(file, "localhost:5000"));
+
+        handler.Requests.Clear();
+        using var next = Client("localhost:5000", handler, plainHttpFile: file);
+        Assert.IsNotNull(await next.GetManifestAsync("app", "1"));
+        Assert.IsNotNull(await next.GetManifestAsync("app", "2"));
+        CollectionAssert.AreEqual(
+            new[] { "http://localhost:5000/v2/app/manifests/1", "http://localhost:5000/v2/app/manifests/2" },
+            handler.Requests.Select(r => r.RequestUri!.ToString()).ToArray(),
+            "Plain HTTP from the first request: no TLS attempt.");
+    }
+
+    [TestMethod]
+    [DataRow("r.example:5000", null)]
+    [DataRow("127.0.0.1:5000", null)]
+    [DataRow("r.example:5000", "other:5000")]
+    public async Task PlainHttp_Remembered_IsNeverUsedForARegistryThatIsNotInsecure(string registry, string? insecure)
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("container-cache.plain-http");
+        Assert.IsTrue(PlainHttpRegistries.Remember(file, registry));
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Scheme == "https" ? throw new HttpRequestException("The SSL connection could not be established") : Ok(ManifestBytes, null));
+        using var client = Client(registry, handler, Environment(("DOTNET_CONTAINER_INSECURE_REGISTRIES", insecure)), plainHttpFile: file);
+
+        await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+        Assert.IsTrue(handler.Requests.All(r => r.RequestUri!.Scheme == "https"), "TLS is never weakened for a registry the SDK would not speak plain HTTP to.");
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task PlainHttp_RememberedButNowTls_GoesBackToHttpsFirst_AndIsForgotten(bool answers400)
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("container-cache.plain-http");
+        Assert.IsTrue(PlainHttpRegistries.Remember(file, "localhost:5000"));
+        Assert.IsTrue(PlainHttpRegistries.Remember(file, "localhost:6000"));
+        var handler = new FakeHandler(request =>
+            request.RequestUri!.Scheme == "https" ? Ok(ManifestBytes, null)
+            : answers400 ? new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StringContent("Client sent an HTTP request to an HTTPS server.") }
+            : throw new HttpRequestException("Connection reset by peer"));
+        using var client = Client("localhost:5000", handler, plainHttpFile: file);
+
+        Assert.IsNotNull(await client.GetManifestAsync("app", "1"));
+        Assert.IsNotNull(await client.GetManifestAsync("app", "2"));
+        CollectionAssert.AreEqual(
+            new[] { "http://localhost:5000/v2/app/manifests/1", "https://localhost:5000/v2/app/manifests/1", "https://localhost:5000/v2/app/manifests/2" },
+            handler.Requests.Select(r => r.RequestUri!.ToString()).ToArray());
+        Assert.IsFalse(PlainHttpRegistries.Remembers(file, "localhost:5000"));
+        Assert.IsTrue(PlainHttpRegistries.Remembers(file, "localhost:6000"), "Only that registry is forgotten.");
+    }
+
+    [TestMethod]
+    public async Task PlainHttp_RememberedButDown_FailsAsBefore_WithinItsBound()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.Combine("container-cache.plain-http");
+        Assert.IsTrue(PlainHttpRegistries.Remember(file, "localhost:5000"));
+        var handler = new FakeHandler(_ => throw new HttpRequestException("Connection refused"));
+        using var client = Client("localhost:5000", handler, plainHttpFile: file);
+
+        RegistryException e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetManifestAsync("app", "1"));
+        StringAssert.Contains(e.Message, "cannot be reached");
+        CollectionAssert.AreEqual(new[] { "http", "https", "http" }, handler.Requests.Select(r => r.RequestUri!.Scheme).ToArray(), "The remembered scheme, then the SDK's way: three attempts, each bounded.");
+    }
+
+    [TestMethod]
     public async Task PutManifest_SendsTheBytesWithTheirMediaType()
     {
         var handler = new FakeHandler(_ => new HttpResponseMessage(HttpStatusCode.Created));
@@ -290,12 +371,13 @@ public sealed class RegistryClientTests
     }
 
     private static RegistryClient Client(
-        string registry, HttpMessageHandler handler, Func<string, string?>? environment = null, TimeSpan? timeout = null, RegistryContentCache? cache = null)
+        string registry, HttpMessageHandler handler, Func<string, string?>? environment = null, TimeSpan? timeout = null, RegistryContentCache? cache = null, string plainHttpFile = "")
     {
         environment ??= _ => null;
         return new RegistryClient(registry, new RegistryClientOptions
         {
             Handler = handler,
+            PlainHttpFile = plainHttpFile,
             Cache = cache,
             Environment = environment,
             Credentials = new CredentialStore(environment),

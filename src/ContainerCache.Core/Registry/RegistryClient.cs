@@ -233,13 +233,20 @@ internal sealed class RegistryClient : IDisposable
 
     private async Task<HttpResponseMessage> SendOnceAsync(string scope, int limit, Func<HttpRequestMessage> create)
     {
-        // Bounded by the first request's own bound: an HTTPS attempt and one in plain HTTP.
-        bool first = await _transport.AwaitSchemeAsync(TimeSpan.FromTicks(_options.Timeout.Ticks * 2) + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        // Bounded by the first request's own bound: a remembered plain-HTTP attempt, an HTTPS attempt and one in plain HTTP.
+        bool first = await _transport.AwaitSchemeAsync(TimeSpan.FromTicks(_options.Timeout.Ticks * 3) + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         try
         {
+            if (first && _transport.FallbackAllowed && PlainHttpRegistries.Remembers(_options.PlainHttpFile, Registry))
+            {
+                _transport.StartInPlainHttp(HasPort(Registry));
+            }
+
+            bool fellBack = false;
             while (true)
             {
                 bool fallbackAllowed = _transport.FallbackAllowed;
+                bool remembered = _transport.PlainHttpRemembered;
                 using HttpRequestMessage request = create();
                 request.RequestUri = new Uri(_transport.BaseUri, request.RequestUri!);
                 if (_authorizations.TryGetValue(AuthorizationName(scope), out AuthenticationHeaderValue? authorization))
@@ -247,20 +254,49 @@ internal sealed class RegistryClient : IDisposable
                     request.Headers.Authorization = authorization;
                 }
 
+                HttpResponseMessage response;
                 try
                 {
-                    return await ExchangeAsync(request, limit, Registry).ConfigureAwait(false);
+                    response = await ExchangeAsync(request, limit, Registry).ConfigureAwait(false);
+                }
+                catch (HttpRequestException e) when (remembered)
+                {
+                    // It spoke plain HTTP to an earlier build, not now (TLS now, or down): the SDK's way again.
+                    ForgetPlainHttp();
+                    GC.KeepAlive(e);
+                    continue;
                 }
                 catch (HttpRequestException e) when (fallbackAllowed)
                 {
                     // An insecure registry that does not speak TLS: the SDK falls back to plain HTTP too.
                     _transport.FallBackToHttp(HasPort(Registry));
+                    fellBack = true;
                     GC.KeepAlive(e);
+                    continue;
                 }
                 catch (HttpRequestException e)
                 {
                     throw new RegistryException($"{Registry} cannot be reached: {Describe(e)}", e);
                 }
+
+                if (remembered && response.StatusCode == HttpStatusCode.BadRequest)
+                {
+                    // What a TLS server answers a plain-HTTP request with ("Client sent an HTTP request to an HTTPS server").
+                    response.Dispose();
+                    ForgetPlainHttp();
+                    continue;
+                }
+
+                if (remembered)
+                {
+                    _transport.KeepScheme();
+                }
+                else if (fellBack)
+                {
+                    PlainHttpRegistries.Remember(_options.PlainHttpFile, Registry);
+                }
+
+                return response;
             }
         }
         finally
@@ -270,6 +306,12 @@ internal sealed class RegistryClient : IDisposable
                 _transport.SchemeLearnt();
             }
         }
+    }
+
+    private void ForgetPlainHttp()
+    {
+        _transport.ForgetPlainHttp();
+        PlainHttpRegistries.Forget(_options.PlainHttpFile, Registry);
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ internal sealed class RegistryClientOptions
     /// <summary>Manifests and blobs already read by digest in this build, to share between clients; none when null.</summary>
     public RegistryContentCache? Cache { get; set; }
 
+    /// <summary>
+    /// The file that remembers the insecure registries that answered in plain HTTP (obj/; see
+    /// <see cref="PlainHttpRegistries"/>); none when empty: then HTTPS is tried first in every process.
+    /// </summary>
+    public string PlainHttpFile { get; set; } = "";
+
     /// <summary>For tests: the HTTP handler to send through (then the client has a connection and a scheme of its own).</summary>
     public HttpMessageHandler? Handler { get; set; }
 }

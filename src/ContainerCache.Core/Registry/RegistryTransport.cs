@@ -18,8 +18,11 @@ internal sealed class RegistryTransport : IDisposable
     private static readonly ConcurrentDictionary<string, RegistryTransport> Shared = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly SemaphoreSlim _firstRequest = new(1, 1);
+    private readonly Uri _httpsUri;
+    private readonly bool _insecure;
     private volatile Uri _baseUri;
     private volatile bool _fallbackAllowed;
+    private volatile bool _plainHttpRemembered;
     private volatile bool _schemeKnown;
 
     /// <param name="insecure">
@@ -32,8 +35,8 @@ internal sealed class RegistryTransport : IDisposable
         Http = new HttpClient(handler ?? CreateHandler(insecure), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
         Http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ContainerCache", "1.0"));
         string host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
-        _baseUri = new Uri("https://" + host + "/");
-        _fallbackAllowed = insecure;
+        _httpsUri = _baseUri = new Uri("https://" + host + "/");
+        _fallbackAllowed = _insecure = insecure;
     }
 
     public HttpClient Http { get; }
@@ -46,12 +49,47 @@ internal sealed class RegistryTransport : IDisposable
     public static RegistryTransport For(string registry, bool insecure) =>
         Shared.GetOrAdd((insecure ? "insecure:" : "secure:") + registry, _ => new RegistryTransport(registry, insecure, handler: null));
 
+    /// <summary>
+    /// Whether the first request goes in plain HTTP because an earlier build remembered that this insecure
+    /// registry answered so (<see cref="PlainHttpRegistries"/>); until that request answers, a failure
+    /// takes the SDK's way again (<see cref="ForgetPlainHttp"/>).
+    /// </summary>
+    public bool PlainHttpRemembered => _plainHttpRemembered;
+
     /// <summary>An insecure registry that does not speak TLS: from now on plain HTTP, as the SDK falls back too.</summary>
     public void FallBackToHttp(bool registryHasPort)
     {
         _fallbackAllowed = false;
-        _baseUri = new UriBuilder(_baseUri) { Scheme = "http", Port = registryHasPort ? _baseUri.Port : 80 }.Uri;
+        _baseUri = new UriBuilder(_httpsUri) { Scheme = "http", Port = registryHasPort ? _httpsUri.Port : 80 }.Uri;
     }
+
+    /// <summary>
+    /// Starts in plain HTTP, skipping the HTTPS attempt, for an insecure registry an earlier build found
+    /// speaking plain HTTP. Only by the first request (see <see cref="AwaitSchemeAsync"/>), before any
+    /// has learnt the scheme, and never for a registry that is not insecure (the SDK would never speak
+    /// plain HTTP to it).
+    /// </summary>
+    public void StartInPlainHttp(bool registryHasPort)
+    {
+        if (!_insecure || _schemeKnown || !_fallbackAllowed)
+        {
+            return;
+        }
+
+        FallBackToHttp(registryHasPort);
+        _plainHttpRemembered = true;
+    }
+
+    /// <summary>A remembered plain-HTTP start that failed: back to the SDK's way, HTTPS first, then plain HTTP.</summary>
+    public void ForgetPlainHttp()
+    {
+        _plainHttpRemembered = false;
+        _baseUri = _httpsUri;
+        _fallbackAllowed = _insecure;
+    }
+
+    /// <summary>The first request answered in the scheme it used: nothing is tried again.</summary>
+    public void KeepScheme() => _plainHttpRemembered = false;
 
     /// <summary>
     /// Until one request has learnt the scheme, requests go one at a time, so that parallel first requests
