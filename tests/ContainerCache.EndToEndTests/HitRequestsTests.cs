@@ -44,8 +44,7 @@ public sealed partial class HitRequestsTests
         string remembered = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "container-cache.plain-http", SearchOption.AllDirectories).Single();
         StringAssert.Contains(File.ReadAllText(remembered), "\n" + proxy.Host + "\n");
 
-        // The container publish read the base beside its publish-time key (its command line names
-        // PublishContainer); a plain publish, with the same registry settings, asks nothing.
+        // A plain publish, with the same registry settings, asks nothing: its key names the base image.
         int beforePlain = proxy.Requests.Count;
         await app.PublishAsync("-p:ContainerRegistry=" + proxy.Host);
         Assert.AreEqual(0, proxy.Requests.Count - beforePlain, "A plain publish makes no registry request:\n" + string.Join("\n", proxy.Requests.Skip(beforePlain).Select(r => r.Method + " " + r.PathAndQuery)));
