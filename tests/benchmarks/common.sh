@@ -6,6 +6,20 @@ die() { echo "BENCHMARK FAILED: $*" >&2; exit 1; }
 now_ns() { date +%s%N; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
+# positive_integer NAME VALUE: stops with exit code 2 unless VALUE is a positive integer (a setting NAME).
+positive_integer() {
+  [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "$1 must be a positive integer, not '$2'" >&2; exit 2; }
+}
+
+# bench_environment WORK: every dotnet command of a benchmark restores into WORK/nuget-packages (the
+# caller's cache is kept in $user_nuget, for with_user_nuget), without first-run output, telemetry,
+# node reuse or the terminal logger.
+bench_environment() {
+  user_nuget="${NUGET_PACKAGES-}"
+  export NUGET_PACKAGES="$1/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+}
+
 # run LOG CMD...: runs CMD with its output in LOG; on failure shows the log's end and stops.
 run() {
   local log="$1"; shift

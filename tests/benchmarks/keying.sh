@@ -61,14 +61,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks/keying"
 rounds="${BENCH_ROUNDS:-7}"
 big_mb="${BENCH_BIG_MB:-2048}"
-[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2; }
-[[ "$big_mb" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_BIG_MB must be a positive integer, not '$big_mb'" >&2; exit 2; }
+positive_integer BENCH_ROUNDS "$rounds"
+positive_integer BENCH_BIG_MB "$big_mb"
 
 # The package is packed with the user's NuGet cache; the apps restore into their own cache, which
 # then holds only this run's ContainerCache (the same version as any older build, so never reused).
-user_nuget="${NUGET_PACKAGES-}"
-export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+bench_environment "$work"
 
 
 # The peer and /usr/bin/time, from Debian's packages when missing.

@@ -28,10 +28,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks"
 logs="$work/local-store-logs"
 rounds="${BENCH_ROUNDS:-5}"
-[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2; }
+positive_integer BENCH_ROUNDS "$rounds"
 
-export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+bench_environment "$work"
 
 bash "$root/tests/prerequisites.sh"
 rm -rf "$logs" "$work/local-store" "$NUGET_PACKAGES/containercache"

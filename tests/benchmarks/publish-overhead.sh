@@ -38,13 +38,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks/publish-overhead"
 rounds="${BENCH_ROUNDS:-7}"
 read -r -a apps <<<"${BENCH_APPS:-fdd sc}"
-[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2; }
+positive_integer BENCH_ROUNDS "$rounds"
 for a in "${apps[@]}"; do [[ "$a" == fdd || "$a" == sc ]] || { echo "BENCH_APPS: unknown app '$a' (fdd, sc)" >&2; exit 2; }; done
 
 # The package is packed with the user's NuGet cache; the apps restore into their own.
-user_nuget="${NUGET_PACKAGES-}"
-export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+bench_environment "$work"
 
 
 cleanup() { rm -rf "$work/apps"; }

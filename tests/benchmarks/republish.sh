@@ -62,12 +62,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks"
 rounds="${BENCH_ROUNDS:-7}"
-[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2; }
+positive_integer BENCH_ROUNDS "$rounds"
 
 # The NuGet cache persists across runs (the self-contained app's runtime pack is large); the
 # freshly packed ContainerCache is taken from it anew every run.
-export NUGET_PACKAGES="$work/nuget-packages" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+bench_environment "$work"
 
 
 bash "$root/tests/prerequisites.sh"
@@ -78,8 +77,7 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 date_start="$(date -u '+%Y-%m-%d %H:%M UTC')"
 
 step "Pack ContainerCache from this repository"
-dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages" -nodeReuse:false -v:q >"$work/logs/pack.log" 2>&1 \
-  || { cat "$work/logs/pack.log"; die "dotnet pack"; }
+run "$work/logs/pack.log" dotnet pack "$root/src/ContainerCache.Tasks" -c Release -o "$work/local-packages" -nodeReuse:false -v:q
 ls "$work/local-packages"
 
 step "Start a local registry (docker-registry) with a base image"
