@@ -18,7 +18,7 @@ namespace ContainerCache.Tasks;
 /// Computes the content key of a publish directory and the container settings the SDK writes
 /// into its image, writes the key file and returns the key and the image tag.
 /// </summary>
-public sealed class ComputeContainerCacheKey : ContainerCacheTask
+public sealed class ComputeContainerCacheKey : KeyTask
 {
     /// <summary>
     /// Everything the key reads from the SDK, one item each, as _ContainerCacheCollectInputs lists it:
@@ -84,23 +84,9 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
     /// <summary>Delete the stale files before the key is computed (ContainerCachePruneStaleFiles), instead of warning.</summary>
     public bool PruneStaleFiles { get; set; }
 
-    [Output]
-    public string Key { get; private set; } = "";
-
-    [Output]
-    public string Tag { get; private set; } = "";
-
-    /// <summary>The base image's digest that went into the key: given, resolved, or empty.</summary>
-    [Output]
-    public string BaseDigest { get; private set; } = "";
-
     /// <summary>The baseline's path as messages print it: control characters escaped (see <see cref="Printable"/>).</summary>
     [Output]
     public string BaselineShown { get; private set; } = "";
-
-    /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
-    [Output]
-    public ITaskItem[] ChangedInputs { get; private set; } = Array.Empty<ITaskItem>();
 
     private InputList _inputs = null!;
 
@@ -144,7 +130,7 @@ public sealed class ComputeContainerCacheKey : ContainerCacheTask
             ResolveBaseImage ? settings => ResolveBaseDigest(settings, _inputs.OutputRegistry) : null);
 
         ComputedKeys.Remember(BuildEngine, KeyFile, new ComputedKey(result, _inputs.OutputRegistry));
-        (Key, Tag, BaseDigest, ChangedInputs) = ReportKey(result);
+        ReportKey(result);
     }
 
     /// <summary>Warns of the files an earlier publish left in the publish directory, or deletes them (see <see cref="StaleFilesCheck"/>).</summary>

@@ -1,4 +1,3 @@
-using System;
 using ContainerCache.Diagnostics;
 using ContainerCache.Keys;
 using Microsoft.Build.Framework;
@@ -12,7 +11,7 @@ namespace ContainerCache.Tasks;
 /// from that computation, not from a second list of inputs; the key file written again, and the
 /// changes said again only if they differ.
 /// </summary>
-public sealed class ComputeContainerImageKey : ContainerCacheTask
+public sealed class ComputeContainerImageKey : KeyTask
 {
     /// <summary>The key file the publish's key was written to: which computation of this build to start from.</summary>
     [Required]
@@ -23,20 +22,6 @@ public sealed class ComputeContainerImageKey : ContainerCacheTask
 
     /// <summary>The publish's key's tag, returned with it.</summary>
     public string PublishTag { get; set; } = "";
-
-    [Output]
-    public string Key { get; private set; } = "";
-
-    [Output]
-    public string Tag { get; private set; } = "";
-
-    /// <summary>The base image's digest that went into the key: resolved, or empty.</summary>
-    [Output]
-    public string BaseDigest { get; private set; } = "";
-
-    /// <summary>Every change against the baseline, one item each (see <see cref="ComputeContainerCacheKey.ChangedInputs"/>).</summary>
-    [Output]
-    public ITaskItem[] ChangedInputs { get; private set; } = Array.Empty<ITaskItem>();
 
     protected override void ExecuteCore()
     {
@@ -61,6 +46,6 @@ public sealed class ComputeContainerImageKey : ContainerCacheTask
         }
 
         KeyResult image = KeyComputation.WithBaseDigest(result, digest);
-        (Key, Tag, BaseDigest, ChangedInputs) = ReportKey(image);
+        ReportKey(image);
     }
 }

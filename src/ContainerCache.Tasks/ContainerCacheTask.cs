@@ -220,21 +220,6 @@ public abstract class ContainerCacheTask : Task
         }
     }
 
-    /// <summary>
-    /// Logs what a key computation has to say, remembers the settings its key covers for the reuse
-    /// and verify tasks (see <see cref="KeyInputs"/>), logs the outputs, and returns them.
-    /// </summary>
-    private protected (string Key, string Tag, string BaseDigest, ITaskItem[] ChangedInputs) ReportKey(KeyResult result)
-    {
-        LogNotes(result.Notes);
-        string key = result.Key.Key;
-        KeyInputs.Remember(BuildEngine, key, result.Settings);
-        LogOutput("ContainerCacheKey", key);
-        LogOutput("ContainerCacheImageTag", result.Tag);
-        LogOutput("ContainerCacheBaseImageDigest", result.BaseDigest);
-        return (key, result.Tag, result.BaseDigest, ChangedItems(result));
-    }
-
     /// <summary>Logs what the core has to say, as it worded it: <c>ContainerCache: TEXT</c>, at its importance.</summary>
     private protected void LogNotes(IEnumerable<KeyNote> notes)
     {
@@ -249,10 +234,6 @@ public abstract class ContainerCacheTask : Task
             Log.LogMessage(importance, "ContainerCache: {0}", note.Text);
         }
     }
-
-    /// <summary>Every change against the baseline, one item each: <c>file changed: app.dll</c>, <c>setting added: env:X</c>.</summary>
-    private protected static ITaskItem[] ChangedItems(KeyResult result) =>
-        result.Changes?.Lines().Select(l => (ITaskItem)new TaskItem(l)).ToArray() ?? Array.Empty<ITaskItem>();
 
     private TimeSpan ParseTimeout()
     {
