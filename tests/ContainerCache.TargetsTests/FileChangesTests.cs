@@ -30,7 +30,7 @@ public sealed class FileChangesTests
 
     private static async Task<string> PublishAsync(TestProject project)
     {
-        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-getProperty:ContainerCacheKey");
+        MSBuildResult result = await project.PublishBuiltAsync();
         Assert.AreEqual(0, result.ExitCode, result.Log);
         return result.Properties["ContainerCacheKey"];
     }
@@ -76,7 +76,7 @@ public sealed class FileChangesTests
         File.WriteAllText(Path.Combine(project.PublishDirectory, "dropped-in.txt"), "the SDK layers this too");
         // Written before the build starts, by more than the 2 s tolerance: a file written during the build is the build's.
         await Task.Delay(TimeSpan.FromSeconds(3));
-        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-getProperty:ContainerCacheKey");
+        MSBuildResult result = await project.PublishBuiltAsync();
 
         Assert.AreNotEqual(baseline, result.Properties["ContainerCacheKey"]);
         StringAssert.Contains(File.ReadAllText(project.KeyFile), "\"dropped-in.txt\"");
@@ -94,7 +94,7 @@ public sealed class FileChangesTests
               <WriteLinesToFile File="$(PublishDir)NOTICE.txt" Lines="notice v2" Overwrite="true" />
             </Target>
             """);
-        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-getProperty:ContainerCacheKey");
+        MSBuildResult result = await project.PublishBuiltAsync();
 
         Assert.AreEqual(0, result.ExitCode, result.Log);
         Assert.IsFalse(result.Log.Contains("CONTAINERCACHE2004", StringComparison.Ordinal), "A file this build wrote is not stale:\n" + result.Log);

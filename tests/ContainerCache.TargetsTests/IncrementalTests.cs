@@ -23,7 +23,7 @@ public sealed class IncrementalTests
 
     private static async Task<MSBuildResult> PublishAsync(TestProject project, params string[] arguments)
     {
-        MSBuildResult result = await project.RunAsync(["-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-getProperty:ContainerCacheKey", .. arguments]);
+        MSBuildResult result = await project.PublishBuiltAsync(arguments);
         Assert.AreEqual(0, result.ExitCode, result.Log);
         return result;
     }

@@ -108,7 +108,7 @@ public sealed class PublishTests
     public async Task ADirectoryInPlaceOfTheObjCopiesOfTheKeyFile_IsCONTAINERCACHE1005NamingIt_AndInPlaceOfTheHashCache_IsIgnored()
     {
         TestProject project = _built.CopyTo("ObjDirectory");
-        MSBuildResult first = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true");
+        MSBuildResult first = await project.PublishBuiltAsync();
         Assert.AreEqual(0, first.ExitCode, first.Log);
         string obj = Path.Combine(project.Directory, "obj", "Release", "net10.0");
 
@@ -117,7 +117,7 @@ public sealed class PublishTests
             string path = Path.Combine(obj, name);
             File.Delete(path);
             Directory.CreateDirectory(Path.Combine(path, "sub"));
-            MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true");
+            MSBuildResult result = await project.PublishBuiltAsync();
             Assert.AreNotEqual(0, result.ExitCode, result.Log);
             Assert.IsTrue(result.DiagnosticsWithCode("CONTAINERCACHE1005").Any(d => d.StartsWith("error ", StringComparison.Ordinal) && d.Contains(path, StringComparison.Ordinal)), result.Log);
             Assert.IsFalse(result.Log.Contains("   at ", StringComparison.Ordinal), result.Log);
@@ -127,7 +127,7 @@ public sealed class PublishTests
         string hashes = Path.Combine(obj, "container-cache.hashes");
         File.Delete(hashes);
         Directory.CreateDirectory(hashes);
-        MSBuildResult ignored = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-v:d");
+        MSBuildResult ignored = await project.PublishBuiltAsync("-v:d");
         Assert.AreEqual(0, ignored.ExitCode, ignored.Log);
         StringAssert.Contains(ignored.Log, "was not used: it is not a regular file", "The package's own cache: every file is read instead.");
     }
@@ -138,7 +138,7 @@ public sealed class PublishTests
         TestProject project = _built.CopyTo("KeyFileDll");
         string dll = Path.Combine(project.PublishDirectory, "Built.dll");
 
-        MSBuildResult result = await project.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-p:ContainerCacheKeyFile=" + dll);
+        MSBuildResult result = await project.PublishBuiltAsync("-p:ContainerCacheKeyFile=" + dll);
         Assert.AreNotEqual(0, result.ExitCode, result.Log);
         Assert.IsTrue(result.DiagnosticsWithCode("CONTAINERCACHE1012").Any(d => d.Contains("ContainerCacheKeyFile '" + dll + "'", StringComparison.Ordinal)), result.Log);
         CollectionAssert.AreEqual(

@@ -219,6 +219,14 @@ public sealed class TestProject
         return new MSBuildResult(exitCode, standardOutput, File.Exists(log) ? File.ReadAllText(log) : "");
     }
 
+    /// <summary>
+    /// Publishes the project as <c>dotnet publish</c> would, without building it again (a copy of a
+    /// built project, <see cref="CopyTo"/>): <c>-t:Publish -p:NoBuild=true -p:_IsPublishing=true</c>
+    /// with <paramref name="arguments"/>, answering -getProperty:ContainerCacheKey too.
+    /// </summary>
+    public Task<MSBuildResult> PublishBuiltAsync(params string[] arguments) =>
+        RunAsync(["-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-getProperty:ContainerCacheKey", .. arguments]);
+
     /// <summary>As <see cref="RunAsync"/>, always in a <c>dotnet msbuild</c> of its own.</summary>
     public async Task<MSBuildResult> RunOutOfProcessAsync(params string[] arguments)
     {
