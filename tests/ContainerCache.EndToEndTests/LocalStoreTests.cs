@@ -165,10 +165,10 @@ internal static class LocalStore
         return line[line.IndexOf(" config=", StringComparison.Ordinal)..].Trim();
     }
 
-    private static string Sha(string id) => id.StartsWith("sha256:", StringComparison.Ordinal) ? id : "sha256:" + id;
+    internal static string Sha(string id) => id.StartsWith("sha256:", StringComparison.Ordinal) ? id : "sha256:" + id;
 
     /// <summary>An image made by something else (one file, no labels), put under the key tag.</summary>
-    private static async Task<string> ImportForeignImageAsync(LocalEngine engine, TestApp app, string keyName)
+    internal static async Task<string> ImportForeignImageAsync(LocalEngine engine, TestApp app, string keyName)
     {
         string tar = Path.Combine(app.Directory, "foreign.tar");
         using (FileStream stream = File.Create(tar))
