@@ -11,34 +11,8 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class StaleFilesTests
 {
-    [TestMethod]
-    public async Task ConsoleAndWebAppsRepublished_NoWarning()
-    {
-        // Every file of a republish is the publish's own, even those it leaves untouched, and
-        // web.config, which the SDK writes after Publish.
-        TestApp console = TestApp.Create("StaleConsole");
-        TestApp web = TestApp.Create("StaleWeb", program: "var app = Microsoft.AspNetCore.Builder.WebApplication.Create(args);\napp.Run();\n");
-        string project = Path.Combine(web.Directory, "StaleWeb.csproj");
-        File.WriteAllText(project, File.ReadAllText(project).Replace("Sdk=\"Microsoft.NET.Sdk\"", "Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal));
-        web.WriteFile("wwwroot/site.css", "body { color: teal; }\n");
-        // Both first, then both again: each app's files age while the other one publishes, so that
-        // in the republish they are older than the build, and only its items can claim them.
-        var published = new Dictionary<TestApp, DateTime>();
-        foreach (TestApp app in new[] { console, web })
-        {
-            await app.PublishAsync();
-            published[app] = DateTime.UtcNow;
-        }
-
-        foreach (TestApp app in new[] { console, web })
-        {
-            await FileAge.WaitUntilOldAsync(published[app]);
-            CommandResult again = await app.PublishAsync();
-            Assert.IsFalse(again.Output.Contains("CONTAINERCACHE2004"), "Nothing is stale in a republish:\n" + again.Output);
-        }
-
-        Assert.IsTrue(File.Exists(Path.Combine(web.PublishDirectory(), "web.config")));
-    }
+    // A republish of a console app and of a web app (web.config, static web assets) finds nothing
+    // stale: in KeyStaysTests, on their republishes.
 
     [TestMethod]
     public async Task ContainerPublish_KeysTwice_WarnsOnce()
