@@ -70,9 +70,35 @@ public sealed class SolutionTests
         const string libReference = """<ProjectReference Include="../Lib/Lib.csproj" />""";
         TestApp a = TestApp.Create("AppA", program: "System.Console.WriteLine(Greeting.Text + \" from A\");", items: libReference, parentDirectory: root);
         TestApp b = TestApp.Create("AppB", program: "System.Console.WriteLine(Greeting.Text + \" from B\");", items: libReference, parentDirectory: root);
-        await RunAsync(root, "new", "sln", "-n", "Apps", "--format", "sln");
-        await RunAsync(root, "sln", "Apps.sln", "add", "Lib/Lib.csproj", "AppA/AppA.csproj", "AppB/AppB.csproj");
+        File.WriteAllText(Path.Combine(root, "Apps.sln"), Solution("Lib", "AppA", "AppB"));
         return (root, a, b);
+    }
+
+    /// <summary>
+    /// A solution of the projects NAME/NAME.csproj, as <c>dotnet new sln</c> and <c>dotnet sln add</c>
+    /// write it (two dotnet commands, 2-3 s of CPU, for a file of fixed text).
+    /// </summary>
+    private static string Solution(params string[] projects)
+    {
+        const string CSharp = "{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}";
+        string Id(int i) => $"{{00000000-0000-0000-0000-{i + 1:D12}}}";
+        var text = new System.Text.StringBuilder("\r\nMicrosoft Visual Studio Solution File, Format Version 12.00\r\n# Visual Studio Version 17\r\nVisualStudioVersion = 17.0.31903.59\r\nMinimumVisualStudioVersion = 10.0.40219.1\r\n");
+        for (int i = 0; i < projects.Length; i++)
+        {
+            text.Append($"Project(\"{CSharp}\") = \"{projects[i]}\", \"{projects[i]}\\{projects[i]}.csproj\", \"{Id(i)}\"\r\nEndProject\r\n");
+        }
+
+        text.Append("Global\r\n\tGlobalSection(SolutionConfigurationPlatforms) = preSolution\r\n\t\tDebug|Any CPU = Debug|Any CPU\r\n\t\tRelease|Any CPU = Release|Any CPU\r\n\tEndGlobalSection\r\n\tGlobalSection(ProjectConfigurationPlatforms) = postSolution\r\n");
+        for (int i = 0; i < projects.Length; i++)
+        {
+            foreach (string configuration in new[] { "Debug", "Release" })
+            {
+                text.Append($"\t\t{Id(i)}.{configuration}|Any CPU.ActiveCfg = {configuration}|Any CPU\r\n\t\t{Id(i)}.{configuration}|Any CPU.Build.0 = {configuration}|Any CPU\r\n");
+            }
+        }
+
+        text.Append("\tEndGlobalSection\r\nEndGlobal\r\n");
+        return text.ToString();
     }
 
     private static Task PublishAsync(string root) =>
