@@ -60,11 +60,16 @@ public static class EndToEnd
     }
 
     // Packed from outside the repository, into a relative output folder, as a user may run it: a
-    // package path that depended on the current directory failed here (NU5129, issue 11).
+    // package path that depended on the current directory failed here (NU5129, issue 11). Not built
+    // again: the tests' project reference built it, in their configuration.
     private static Task<CommandResult> PackAsync() =>
         Dotnet.RunAsync(
             WorkDirectory,
-            ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", "Release", "-o", Path.GetRelativePath(WorkDirectory, Feed), "-nodeReuse:false"]);
+            ["pack", Path.Combine(RepositoryRoot, "src", "ContainerCache.Tasks"), "-c", Configuration, "--no-build", "-o", Path.GetRelativePath(WorkDirectory, Feed), "-nodeReuse:false"]);
+
+    private static string Configuration { get; } =
+        typeof(EndToEnd).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "ContainerCacheConfiguration").Value!;
 
     [AssemblyCleanup]
     public static void Cleanup()
