@@ -50,6 +50,22 @@ public sealed class DefaultsTests
         Assert.AreEqual("false", values["EmbedUntrackedSources"]);
     }
 
+    // Replaces the end-to-end EmbedUntrackedSources_..._TheProjectsOwnValueKept (three restores and
+    // three evaluations in dotnet commands of their own).
+    [TestMethod]
+    public async Task ValuesTheProjectSets_AreKept()
+    {
+        TestProject project = TestProject.Create(
+            "ProjectValues",
+            "<EmbedUntrackedSources>true</EmbedUntrackedSources><EnableSourceLink>true</EnableSourceLink><IncludeSourceRevisionInInformationalVersion>true</IncludeSourceRevisionInInformationalVersion><DeterministicSourcePaths>false</DeterministicSourcePaths>");
+        IReadOnlyDictionary<string, string> values = await project.EvaluateAsync([.. SourcePathProperties, .. SourceControlProperties]);
+
+        Assert.AreEqual("true", values["EmbedUntrackedSources"]);
+        Assert.AreEqual("true", values["EnableSourceLink"]);
+        Assert.AreEqual("true", values["IncludeSourceRevisionInInformationalVersion"]);
+        Assert.AreEqual("false", values["DeterministicSourcePaths"]);
+    }
+
     // Replaces the end-to-end MapSourcePathsFalse_TheBuildsFolderReachesTheBytes: without the
     // mapping the compiler writes the project folder into the DLL and PDB, as the SDK alone does.
     [TestMethod]
