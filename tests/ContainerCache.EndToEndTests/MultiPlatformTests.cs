@@ -30,7 +30,12 @@ public sealed class MultiPlatformTests
         string host = EndToEnd.Registry.Host;
 
         // First publish: both platform images built, each with its own key; the index under the index key too.
-        CommandResult first = await app.PublishContainerAsync("-p:ContainerCacheMissTags=built");
+        // In a GitHub Actions job, with a results file: a line per platform image, then the index's.
+        string results = Path.Combine(app.Directory, "results.jsonl");
+        string output = Path.Combine(app.Directory, "output");
+        CommandResult first = await app.PublishWithEnvironmentAsync(
+            new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = output, ["GITHUB_STEP_SUMMARY"] = "", ["GITLAB_CI"] = "" },
+            "-t:PublishContainer", "-p:ContainerRegistry=" + host, "-p:ContainerCacheResultsFile=" + results, "-p:ContainerCacheMissTags=built");
         string x64 = app.KeyFileKey("linux-x64");
         string arm64 = app.KeyFileKey("linux-arm64");
         Assert.AreNotEqual(x64, arm64, "Each platform image has its own content, so its own key.");
@@ -45,10 +50,12 @@ public sealed class MultiPlatformTests
         Assert.AreEqual(index, await Reader.GetManifestDigestAsync(app.Repository, indexKey), "The index is tagged with the index key.");
         Assert.AreEqual(index, await Reader.GetManifestDigestAsync(app.Repository, "built"), "Miss tags go on what was built.");
         string arm64Image = (await Reader.GetManifestDigestAsync(app.Repository, arm64))!;
+        JsonElement[] lines = File.ReadAllLines(results).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        await AssertResultsOfTheFirstPublishAsync(app, lines, File.ReadAllText(output), indexKey);
 
         // Unchanged: nothing built or uploaded, the same index, under a new tag too.
         int uploads = Uploads(app);
-        CommandResult unchanged = await app.PublishContainerAsync("-p:ContainerImageTags=\"latest;2.0\"", "-p:ContainerCacheMissTags=built-again");
+        CommandResult unchanged = await app.PublishContainerAsync("-p:ContainerImageTags=\"latest;2.0\"", "-p:ContainerCacheMissTags=built-again", "-p:ContainerCacheResultsFile=" + results);
         StringAssert.Contains(unchanged.Output, "ContainerCache: hit: every platform image (linux-x64, linux-arm64) is reused; nothing built or uploaded");
         Assert.IsFalse(unchanged.Output.Contains("Pushed image '"), "No platform image was built:\n" + unchanged.Output);
         Assert.AreEqual(uploads, Uploads(app), "No blob was uploaded.");
@@ -57,6 +64,16 @@ public sealed class MultiPlatformTests
         Assert.IsNull(await Reader.GetManifestDigestAsync(app.Repository, "built-again"), "Nothing was built, so no miss tag.");
         Assert.IsNull(await Reader.GetManifestDigestAsync(app.Repository, "built-again-linux-x64"));
         Assert.AreEqual(indexKey, IndexOfKeyFile(app).Key);
+        JsonElement[] second = File.ReadAllLines(results).Skip(3).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.AreEqual(3, second.Length, "A line for each platform image and the index, all hits: " + string.Join('\n', second));
+        Assert.IsTrue(second.All(l => l.GetProperty("hit").GetBoolean()), string.Join('\n', second));
+        CollectionAssert.AreEquivalent(
+            lines.Take(2).Select(l => l.GetProperty("image").GetString()).ToArray(),
+            second.Take(2).Select(l => l.GetProperty("image").GetString()).ToArray(),
+            "The reused platform images, by their digests.");
+        Assert.AreEqual("index", second[2].GetProperty("kind").GetString());
+        Assert.AreEqual(indexKey, second[2].GetProperty("key").GetString());
+        Assert.AreEqual(index, second[2].GetProperty("digest").GetString(), "The same index.");
 
         // Verify: the index of the current sources passes, platform by platform.
         CommandResult verified = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={host}/{app.Repository}:latest");
@@ -91,6 +108,38 @@ public sealed class MultiPlatformTests
         StringAssert.Contains(stale.Output, "linux/amd64: key " + x64);
         CommandResult fresh = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={host}/{app.Repository}:{newIndexKey}");
         Assert.AreEqual(0, fresh.ExitCode, fresh.Output);
+    }
+
+    /// <summary>
+    /// The results file's lines (docs/ci/results.md) and the job's outputs after a multi-platform publish that built
+    /// every platform image: a platform line per image, then the index's, pinned by the digest the registry serves.
+    /// </summary>
+    private static async Task AssertResultsOfTheFirstPublishAsync(TestApp app, JsonElement[] lines, string outputs, string indexKey)
+    {
+        Assert.AreEqual(3, lines.Length, string.Join('\n', lines));
+        CollectionAssert.AreEquivalent(new[] { "linux-x64", "linux-arm64" }, lines.Take(2).Select(l => l.GetProperty("runtimeIdentifier").GetString()).ToArray());
+        foreach (JsonElement platform in lines.Take(2))
+        {
+            string rid = platform.GetProperty("runtimeIdentifier").GetString()!;
+            Assert.AreEqual("platform", platform.GetProperty("kind").GetString());
+            Assert.AreEqual(app.KeyFileKey(rid), platform.GetProperty("key").GetString());
+            string digest = platform.GetProperty("digest").GetString()!;
+            Assert.AreEqual(app.KeyFileKey(rid), (await Reader.GetLabelsAsync(app.Repository, digest))[KeyLabel]);
+            CollectionAssert.Contains(platform.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToArray(), "latest-" + rid);
+        }
+
+        JsonElement index = lines[2];
+        Assert.AreEqual("index", index.GetProperty("kind").GetString());
+        Assert.AreEqual("", index.GetProperty("runtimeIdentifier").GetString());
+        string indexDigest = index.GetProperty("digest").GetString()!;
+        Assert.AreEqual(await Reader.GetManifestDigestAsync(app.Repository, "latest"), indexDigest, "The digest the registry serves for the index.");
+        Assert.AreEqual($"{EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}", index.GetProperty("image").GetString());
+        Assert.AreEqual(indexKey, index.GetProperty("key").GetString(), "The index's line carries the index key.");
+        Assert.IsFalse(index.GetProperty("hit").GetBoolean());
+
+        StringAssert.Contains(outputs, "multi-linux-arm64-key=" + app.KeyFileKey("linux-arm64"));
+        StringAssert.Contains(outputs, $"multi-image={EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}\n");
+        StringAssert.EndsWith(outputs, $"image-count=1\nkey={indexKey}\nhit=false\nimage={EndToEnd.Registry.Host}/{app.Repository}@{indexDigest}\ndigest={indexDigest}\n");
     }
 
     [TestMethod]
