@@ -97,8 +97,10 @@ internal static class LocalStore
         TestApp app = TestApp.Create("Local" + engine.Kind);
         app.Customize(ShowOutputs);
 
-        // A miss: the SDK builds and loads the image, with the key label and tag.
-        CommandResult miss = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer");
+        // A miss: the SDK builds and loads the image, with the key label and tag; its results line
+        // (docs/ci/results.md) names the image by its ID in the store.
+        string results = Path.Combine(app.Directory, "results.jsonl");
+        CommandResult miss = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer", "-p:ContainerCacheResultsFile=" + results);
         string key = app.KeyFileKey();
         string keyName = app.Repository + ":" + key;
         StringAssert.Contains(miss.Output, $"ContainerCache: miss: {engine.Kind} has no image {engine.StoredName(keyName)}");
@@ -109,6 +111,11 @@ internal static class LocalStore
         Assert.IsNotNull(built, "The key tag is on the image the SDK loaded.");
         Assert.AreEqual(built, await engine.ImageIdAsync(app.Repository + ":latest"));
         Assert.AreEqual(key, await engine.LabelAsync(keyName, KeyLabel));
+        using (System.Text.Json.JsonDocument line = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results)))
+        {
+            Assert.AreEqual("local", line.RootElement.GetProperty("destination").GetString());
+            Assert.AreEqual(built!.StartsWith("sha256:", StringComparison.Ordinal) ? built : "sha256:" + built, line.RootElement.GetProperty("image").GetString(), "The ID the store gives the image.");
+        }
 
         // An unchanged republish with one more tag: nothing built or loaded, the same image, tagged.
         CommandResult hit = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer", "-p:ContainerImageTags=\"latest;v2\"");
