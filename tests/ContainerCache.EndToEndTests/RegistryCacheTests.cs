@@ -140,35 +140,6 @@ public sealed class RegistryCacheTests
         Assert.AreEqual(patched, (await Reader.GetLabelsAsync(repushed, "latest"))[KeyLabel]);
     }
 
-    [TestMethod]
-    public async Task ImageUnderTheKeyTag_WithoutTheLabel_OrLabelledWithAnotherKey_IsNotAHit_AndIsReplaced()
-    {
-        TestApp app = TestApp.Create("Impostor");
-        await app.PublishContainerAsync("-p:ContainerRepository=" + app.Repository + "-probe");
-        string key = app.KeyFileKey();
-
-        // An unrelated image without the label.
-        string impostor = await BaseImage.PushAsync(EndToEnd.Registry.Host, app.Repository, key, [("linux", "amd64")], marker: "impostor");
-        CommandResult result = await app.PublishContainerAsync();
-
-        StringAssert.Contains(result.Output, "ContainerCache: miss:");
-        StringAssert.Contains(result.Output, "has no dev.containercache.key label");
-        StringAssert.Contains(result.Output, "Pushed image");
-        Assert.AreNotEqual(impostor, await Reader.GetManifestDigestAsync(app.Repository, key), "The key tag now names the real image.");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[KeyLabel]);
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
-
-        // An image labelled with another key.
-        string otherRepository = app.Repository + "-otherkey";
-        string other = new string('0', 32);
-        await BaseImage.PushAsync(EndToEnd.Registry.Host, otherRepository, key, [("linux", "amd64")], labels: new Dictionary<string, string> { [KeyLabel] = other });
-        CommandResult otherKey = await app.PublishContainerAsync("-p:ContainerRepository=" + otherRepository);
-
-        StringAssert.Contains(otherKey.Output, $"is labelled with the key {other}, not {key}");
-        StringAssert.Contains(otherKey.Output, "Pushed image");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(otherRepository, key))[KeyLabel]);
-    }
-
     /// <summary>
     /// One app: with reuse off, a republish builds although the key's image is stored; then Verify
     /// against that image, the current sources, an edit, a missing tag, no image named, the package off.

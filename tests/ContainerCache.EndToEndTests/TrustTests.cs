@@ -58,8 +58,13 @@ public sealed class TrustTests
         StringAssert.Contains(byChoice.Output, "Pushed image");
     }
 
+    /// <summary>
+    /// Images that are not this key's, on one app (one first publish, where two tests took two): a label
+    /// alone, inherited or copied, neither verifies nor is reused; an image under the key's tag without
+    /// the label, or labelled with another key, each in a repository of its own, is not a hit and is replaced.
+    /// </summary>
     [TestMethod]
-    public async Task LabelAlone_IsNotEnough_ForReuseOrVerify()
+    public async Task LabelAlone_IsNotEnough_ForReuseOrVerify_NoLabelOrAnotherKey_IsNotAHit_AndIsReplaced()
     {
         TestApp app = TestApp.Create("Forged");
         await app.PublishContainerAsync();
@@ -89,5 +94,27 @@ public sealed class TrustTests
         CommandResult verify = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={host}/{app.Repository}:latest");
         Assert.AreEqual(0, verify.ExitCode, verify.Output);
         StringAssert.Contains(verify.Output, "ContainerCache: verified:");
+
+        // An unrelated image without the label under the key's tag.
+        string unlabelled = app.Repository + "-impostor";
+        string impostor = await BaseImage.PushAsync(host, unlabelled, key, [("linux", "amd64")], marker: "impostor");
+        CommandResult result = await app.PublishContainerAsync("-p:ContainerRepository=" + unlabelled);
+
+        StringAssert.Contains(result.Output, "ContainerCache: miss:");
+        StringAssert.Contains(result.Output, "has no dev.containercache.key label");
+        StringAssert.Contains(result.Output, "Pushed image");
+        Assert.AreNotEqual(impostor, await Reader.GetManifestDigestAsync(unlabelled, key), "The key tag now names the real image.");
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(unlabelled, key))[KeyLabel]);
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(unlabelled, "latest"))[KeyLabel]);
+
+        // An image labelled with another key.
+        string otherRepository = app.Repository + "-otherkey";
+        string other = new string('0', 32);
+        await BaseImage.PushAsync(host, otherRepository, key, [("linux", "amd64")], labels: new Dictionary<string, string> { [KeyLabel] = other });
+        CommandResult otherKey = await app.PublishContainerAsync("-p:ContainerRepository=" + otherRepository);
+
+        StringAssert.Contains(otherKey.Output, $"is labelled with the key {other}, not {key}");
+        StringAssert.Contains(otherKey.Output, "Pushed image");
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(otherRepository, key))[KeyLabel]);
     }
 }
