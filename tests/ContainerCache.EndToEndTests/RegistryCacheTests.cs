@@ -18,80 +18,88 @@ public sealed class RegistryCacheTests
 
     private static RegistryReader Reader => EndToEnd.Reader;
 
+    /// <summary>
+    /// The cache's round trip on one app, each check on the publish that shows it (four publishes, where
+    /// five tests took twelve): the first publish's key file, label and tags agree; an unchanged
+    /// republish keeps the key and reuses the image; an edit is a new key and image; the revert gives the
+    /// old key back and reuses the first image.
+    /// </summary>
     [TestMethod]
-    public async Task UnchangedRepublish_UploadsNoBlob_KeepsTheDigest_PointsNewTagsAtIt()
+    public async Task FirstPublish_KeyFileLabelAndTagAgree_Unchanged_Hit_Edit_Miss_Revert_HitOnTheFirstImage()
     {
-        TestApp app = TestApp.Create("Reuse");
+        TestApp app = TestApp.Create("Cycle");
         app.Customize(ShowOutputs);
-        CommandResult first = await app.PublishContainerAsync();
+        string original = File.ReadAllText(app.ProgramFile);
+
+        // First publish: a miss; the key file, the key tag, the label and the outputs agree.
+        CommandResult first = await app.PublishContainerAsync("-p:ContainerCacheMissTags=built-1");
         string key = app.KeyFileKey();
+        StringAssert.Matches(key, new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
+        StringAssert.Contains(first.Output, "ContainerCache: key " + key);
         StringAssert.Contains(first.Output, "ContainerCache: miss:");
         StringAssert.Contains(first.Output, "OUTPUT hit=false");
+        CollectionAssert.AreEquivalent(new[] { "latest", key, "built-1" }, (await Reader.ListTagsAsync(app.Repository)).ToArray(), "The user's tag, the key tag, and the miss tag of a built image.");
         string digest = (await Reader.GetManifestDigestAsync(app.Repository, "latest"))!;
+        Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, key), "The key tag and the user's tag name the same image.");
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[KeyLabel]);
+        using (JsonDocument inspected = await Skopeo.InspectAsync($"{EndToEnd.Registry.Host}/{app.Repository}:{key}"))
+        {
+            Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(KeyLabel).GetString(), "An independent client reads the same.");
+        }
+
         int uploads = Uploads(app);
         int manifestPuts = EndToEnd.Registry.CountRequests("PUT", $"/v2/{app.Repository}/manifests/");
         Assert.IsTrue(uploads > 0, "The first publish uploads its layer.");
 
-        CommandResult second = await app.PublishContainerAsync("-p:ContainerImageTags=\"latest;2.0\"");
-
+        // Unchanged, with a new tag and another miss tag: the same key, a hit, no blob, the new tag only.
+        CommandResult second = await app.PublishContainerAsync("-p:ContainerImageTags=\"latest;2.0\"", "-p:ContainerCacheMissTags=built-2");
         StringAssert.Contains(second.Output, "ContainerCache: hit:");
         StringAssert.Contains(second.Output, $"OUTPUT hit=true digest={digest}");
         StringAssert.Contains(second.Output, $"{EndToEnd.Registry.Host}/{app.Repository}:2.0");
         Assert.IsFalse(second.Output.Contains("Pushed image"), "The SDK built nothing:\n" + second.Output);
+        Assert.AreEqual(key, app.KeyFileKey(), "An unchanged republish keeps its key.");
         Assert.AreEqual(uploads, Uploads(app), "No blob was uploaded.");
         Assert.AreEqual(manifestPuts + 1, EndToEnd.Registry.CountRequests("PUT", $"/v2/{app.Repository}/manifests/"), "One manifest PUT for the new tag; latest names the image already.");
         StringAssert.Contains(second.Output, "tagged 2.0; latest names it already");
-        Assert.AreEqual(key, app.KeyFileKey());
         Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "latest"), "The same image, not a rebuild.");
         Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "2.0"), "The new tag points at it.");
-        using JsonDocument inspected = await Skopeo.InspectAsync($"{EndToEnd.Registry.Host}/{app.Repository}:2.0");
-        Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(KeyLabel).GetString());
-    }
+        CollectionAssert.DoesNotContain((await Reader.ListTagsAsync(app.Repository)).ToArray(), "built-2", "Miss tags are applied only when the image is built.");
+        using (JsonDocument inspected = await Skopeo.InspectAsync($"{EndToEnd.Registry.Host}/{app.Repository}:2.0"))
+        {
+            Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(KeyLabel).GetString());
+        }
 
-    [TestMethod]
-    public async Task Edit_IsAMiss_Revert_IsAHitOnTheFirstImage()
-    {
-        TestApp app = TestApp.Create("EditRevert");
-        string original = File.ReadAllText(app.ProgramFile);
-        await app.PublishContainerAsync();
-        string firstDigest = (await Reader.GetManifestDigestAsync(app.Repository, "latest"))!;
-
+        // An edit: a new key, a miss, a new image under latest.
         app.EditProgram("System.Console.WriteLine(\"edited\");");
         CommandResult edited = await app.PublishContainerAsync();
+        string editedKey = app.KeyFileKey();
+        Assert.AreNotEqual(key, editedKey, "A source edit changes the key.");
         StringAssert.Contains(edited.Output, "ContainerCache: miss:");
-        Assert.AreNotEqual(firstDigest, await Reader.GetManifestDigestAsync(app.Repository, "latest"));
+        Assert.AreNotEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "latest"));
+        Assert.AreEqual(editedKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
 
+        // The revert: the old key, a hit on the first image.
         app.EditProgram(original);
         CommandResult reverted = await app.PublishContainerAsync();
+        Assert.AreEqual(key, app.KeyFileKey(), "Reverting the edit gives the old key back.");
         StringAssert.Contains(reverted.Output, "ContainerCache: hit:");
-        Assert.AreEqual(firstDigest, await Reader.GetManifestDigestAsync(app.Repository, "latest"), "latest points back at the first image.");
+        Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "latest"), "latest points back at the first image.");
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        CollectionAssert.IsSubsetOf(new[] { key, editedKey }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
     }
 
+    /// <summary>
+    /// How the base image enters the key, three ways on one built app (each base a -p: of its own, to a
+    /// repository of its own, so only the first publish compiles): named by tag, a plain publish keys the
+    /// name and a container publish the digest; pinned by digest, both write the key the image carries;
+    /// re-pushed under the same tag, a new key and a new image.
+    /// </summary>
     [TestMethod]
-    public async Task BaseRepushedUnderTheSameTag_NewKey_NewImage()
+    public async Task BaseImage_PlainPublishKeysTheName_ContainerPublishTheDigest_PinnedKeysAgree_RepushedIsANewKey()
     {
-        string baseTag = "moving-" + Guid.NewGuid().ToString("N")[..8];
-        string firstBase = await BaseImage.PushAsync(EndToEnd.Registry.Host, "base", baseTag, BaseImage.LinuxAmd64AndArm64);
-        TestApp app = TestApp.Create("Repushed", $"<ContainerBaseImage>{EndToEnd.Registry.Host}/base:{baseTag}</ContainerBaseImage>");
-        await app.PublishContainerAsync();
-        string first = app.KeyFileKey();
-        StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), firstBase, "The key file records the base digest.");
+        TestApp app = TestApp.Create("BaseImage");
 
-        string patchedBase = await BaseImage.PushAsync(EndToEnd.Registry.Host, "base", baseTag, BaseImage.LinuxAmd64AndArm64, marker: "security patch");
-        Assert.AreNotEqual(firstBase, patchedBase);
-        CommandResult second = await app.PublishContainerAsync();
-
-        string patched = app.KeyFileKey();
-        Assert.AreNotEqual(first, patched, "A base re-pushed under the same tag changes the key.");
-        StringAssert.Contains(second.Output, "ContainerCache: miss:");
-        StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), patchedBase);
-        Assert.AreEqual(patched, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
-    }
-
-    [TestMethod]
-    public async Task PlainPublish_KeysTheBaseByName_WithoutTheNetwork_AContainerPublishByDigest()
-    {
-        TestApp app = TestApp.Create("PlainBase");
+        // Named by tag: a plain publish keys the name, without the network, and quietly.
         CommandResult plain = await app.PublishAsync();
         string plainKey = app.KeyFileKey();
         Assert.IsFalse(plain.Output.Contains("warning", StringComparison.OrdinalIgnoreCase), "A plain publish stays quiet:\n" + plain.Output);
@@ -102,116 +110,57 @@ public sealed class RegistryCacheTests
         Assert.AreNotEqual(plainKey, imageKey);
         StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), EndToEnd.BaseDigest);
         Assert.AreEqual(imageKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+
+        // Pinned by digest: the plain publish writes the key the image carries.
+        string pinned = app.Repository + "-pinned";
+        string[] pinnedBase = ["-p:ContainerBaseImage=" + EndToEnd.BaseImage + "@" + EndToEnd.BaseDigest, "-p:ContainerRepository=" + pinned];
+        await app.PublishAsync(pinnedBase);
+        string pinnedKey = app.KeyFileKey();
+        await app.PublishContainerAsync(pinnedBase);
+        Assert.AreEqual(pinnedKey, app.KeyFileKey());
+        Assert.AreEqual(pinnedKey, (await Reader.GetLabelsAsync(pinned, "latest"))[KeyLabel]);
+
+        // Re-pushed under the same tag: a new key, a miss, a new image.
+        string baseTag = "moving-" + Guid.NewGuid().ToString("N")[..8];
+        string firstBase = await BaseImage.PushAsync(EndToEnd.Registry.Host, "base", baseTag, BaseImage.LinuxAmd64AndArm64);
+        string repushed = app.Repository + "-repushed";
+        string[] movingBase = [$"-p:ContainerBaseImage={EndToEnd.Registry.Host}/base:{baseTag}", "-p:ContainerRepository=" + repushed];
+        await app.PublishContainerAsync(movingBase);
+        string first = app.KeyFileKey();
+        StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), firstBase, "The key file records the base digest.");
+
+        string patchedBase = await BaseImage.PushAsync(EndToEnd.Registry.Host, "base", baseTag, BaseImage.LinuxAmd64AndArm64, marker: "security patch");
+        Assert.AreNotEqual(firstBase, patchedBase);
+        CommandResult second = await app.PublishContainerAsync(movingBase);
+
+        string patched = app.KeyFileKey();
+        Assert.AreNotEqual(first, patched, "A base re-pushed under the same tag changes the key.");
+        StringAssert.Contains(second.Output, "ContainerCache: miss:");
+        StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), patchedBase);
+        Assert.AreEqual(patched, (await Reader.GetLabelsAsync(repushed, "latest"))[KeyLabel]);
     }
 
+    /// <summary>
+    /// One app: with reuse off, a republish builds although the key's image is stored; then Verify
+    /// against that image, the current sources, an edit, a missing tag, no image named, the package off.
+    /// </summary>
     [TestMethod]
-    public async Task BasePinnedByDigest_PlainPublishWritesTheKeyTheImageCarries()
-    {
-        TestApp app = TestApp.Create("Pinned", $"<ContainerBaseImage>{EndToEnd.BaseImage}@{EndToEnd.BaseDigest}</ContainerBaseImage>");
-        await app.PublishAsync();
-        string plainKey = app.KeyFileKey();
-
-        await app.PublishContainerAsync();
-        Assert.AreEqual(plainKey, app.KeyFileKey());
-        Assert.AreEqual(plainKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
-    }
-
-    [TestMethod]
-    public async Task UnrelatedImageUnderTheKeyTag_WithoutTheLabel_IsNotAHit_AndIsReplaced()
-    {
-        TestApp app = TestApp.Create("Impostor");
-        await app.PublishContainerAsync("-p:ContainerRepository=" + app.Repository + "-probe");
-        string key = app.KeyFileKey();
-
-        string impostor = await BaseImage.PushAsync(EndToEnd.Registry.Host, app.Repository, key, [("linux", "amd64")], marker: "impostor");
-        CommandResult result = await app.PublishContainerAsync();
-
-        StringAssert.Contains(result.Output, "ContainerCache: miss:");
-        StringAssert.Contains(result.Output, "has no dev.containercache.key label");
-        StringAssert.Contains(result.Output, "Pushed image");
-        Assert.AreNotEqual(impostor, await Reader.GetManifestDigestAsync(app.Repository, key), "The key tag now names the real image.");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[KeyLabel]);
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
-    }
-
-    [TestMethod]
-    public async Task ImageUnderTheKeyTag_LabelledWithAnotherKey_IsNotAHit()
-    {
-        TestApp app = TestApp.Create("OtherKey");
-        await app.PublishContainerAsync("-p:ContainerRepository=" + app.Repository + "-probe");
-        string key = app.KeyFileKey();
-        string other = new string('0', 32);
-        await BaseImage.PushAsync(EndToEnd.Registry.Host, app.Repository, key, [("linux", "amd64")], labels: new Dictionary<string, string> { [KeyLabel] = other });
-
-        CommandResult result = await app.PublishContainerAsync();
-
-        StringAssert.Contains(result.Output, $"is labelled with the key {other}, not {key}");
-        StringAssert.Contains(result.Output, "Pushed image");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[KeyLabel]);
-    }
-
-    [TestMethod]
-    public async Task ReuseOff_AlwaysBuilds()
-    {
-        TestApp app = TestApp.Create("ReuseOff", "<ContainerCacheReuse>false</ContainerCacheReuse>");
-        await app.PublishContainerAsync();
-        int uploads = Uploads(app);
-
-        CommandResult second = await app.PublishContainerAsync();
-
-        Assert.IsFalse(second.Output.Contains("ContainerCache: hit"), second.Output);
-        StringAssert.Contains(second.Output, "Pushed image");
-        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], "The key is still stamped.");
-        Assert.AreEqual(0, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}"), "No lookup.");
-        Assert.IsTrue(uploads > 0);
-    }
-
-    [TestMethod]
-    public async Task MissTags_AreAppliedOnlyWhenTheImageIsBuilt()
-    {
-        TestApp app = TestApp.Create("MissTags");
-        await app.PublishContainerAsync("-p:ContainerCacheMissTags=built-1");
-        CollectionAssert.Contains((await Reader.ListTagsAsync(app.Repository)).ToArray(), "built-1");
-
-        CommandResult hit = await app.PublishContainerAsync("-p:ContainerCacheMissTags=built-2");
-
-        StringAssert.Contains(hit.Output, "ContainerCache: hit:");
-        CollectionAssert.DoesNotContain((await Reader.ListTagsAsync(app.Repository)).ToArray(), "built-2");
-    }
-
-    [TestMethod]
-    public async Task Archive_WithTheSameKeyAndNames_IsNotRewritten()
-    {
-        TestApp app = TestApp.Create("ArchiveReuse");
-        app.Customize(ShowOutputs);
-        string archive = Path.Combine(app.Directory, "image.tar");
-        await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
-        byte[] written = File.ReadAllBytes(archive);
-        DateTime writtenAt = File.GetLastWriteTimeUtc(archive);
-
-        CommandResult same = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive);
-        StringAssert.Contains(same.Output, "ContainerCache: hit: the archive");
-        StringAssert.Contains(same.Output, "OUTPUT hit=true");
-        Assert.AreEqual(writtenAt, File.GetLastWriteTimeUtc(archive), "Left as it is.");
-        CollectionAssert.AreEqual(written, File.ReadAllBytes(archive));
-
-        CommandResult newTag = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive, "-p:ContainerImageTags=\"latest;2.0\"");
-        StringAssert.Contains(newTag.Output, "does not hold the name");
-        Assert.AreNotEqual(writtenAt, File.GetLastWriteTimeUtc(archive), "A new name is written.");
-
-        app.EditProgram("System.Console.WriteLine(\"edited\");");
-        CommandResult edited = await app.PublishAsync("-t:PublishContainer", "-p:ContainerArchiveOutputPath=" + archive, "-p:ContainerImageTags=\"latest;2.0\"");
-        StringAssert.Contains(edited.Output, "ContainerCache: miss: the archive");
-        StringAssert.Contains(edited.Output, "its image has the key");
-    }
-
-    [TestMethod]
-    public async Task Verify_PassesForTheImageOfTheCurrentSources_FailsOtherwise()
+    public async Task ReuseOff_BuildsWithTheKeysImageStored_Verify_PassesForTheCurrentSources_FailsOtherwise()
     {
         TestApp app = TestApp.Create("Verify");
         await app.PublishContainerAsync();
-        string image = $"{EndToEnd.Registry.Host}/{app.Repository}:latest";
+        int uploads = Uploads(app);
+        Assert.IsTrue(uploads > 0);
+        int lookups = EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}");
 
+        // Reuse off: the image is built and stamped again, and not even looked up.
+        CommandResult reuseOff = await app.PublishContainerAsync("-p:ContainerCacheReuse=false");
+        Assert.IsFalse(reuseOff.Output.Contains("ContainerCache: hit"), reuseOff.Output);
+        StringAssert.Contains(reuseOff.Output, "Pushed image");
+        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], "The key is still stamped.");
+        Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}"), "No lookup.");
+
+        string image = $"{EndToEnd.Registry.Host}/{app.Repository}:latest";
         CommandResult pass = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=" + image);
         Assert.AreEqual(0, pass.ExitCode, pass.Output);
         StringAssert.Contains(pass.Output, "ContainerCache: verified: " + image);

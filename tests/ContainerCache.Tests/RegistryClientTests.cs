@@ -191,6 +191,48 @@ public sealed class RegistryClientTests
         await body.Disposed.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// Each way a registry fails the lookup of a key's image is a <see cref="RegistryException"/>, within
+    /// the bound, never an answer: the task reports it as CONTAINERCACHE2003 and the SDK builds. The
+    /// end-to-end RegistryFaultTests run a few of these kinds through a whole publish (a status, garbage,
+    /// a dropped connection, a timeout); the others are shown here, without a publish each.
+    /// </summary>
+    [TestMethod]
+    [DataRow("500")]
+    [DataRow("401 without a challenge")]
+    [DataRow("403")]
+    [DataRow("garbage")]
+    [DataRow("dropped connection")]
+    [DataRow("slower than the timeout")]
+    [DataRow("body stalled after the headers")]
+    [DataRow("body trickled, a byte each quarter second")]
+    public async Task LookupFault_IsARegistryException_WithinTheBound_NeverAnAnswer(string fault)
+    {
+        var body = new EndlessBody(fault.Contains("trickled", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(250) : null);
+        Func<HttpRequestMessage, HttpResponseMessage> answer = fault switch
+        {
+            "500" => _ => new HttpResponseMessage(HttpStatusCode.InternalServerError),
+            "401 without a challenge" => _ => new HttpResponseMessage(HttpStatusCode.Unauthorized),
+            "403" => _ => new HttpResponseMessage(HttpStatusCode.Forbidden),
+            "garbage" => _ => Ok(Encoding.UTF8.GetBytes("\u0001not json"), "sha256:" + new string('0', 64)),
+            "dropped connection" => _ => throw new HttpRequestException("The response ended prematurely.", new IOException("connection reset")),
+            "slower than the timeout" => _ => Ok(ManifestBytes, null),
+            _ => _ => Streamed(body),
+        };
+        var handler = new FakeHandler(answer) { Delay = fault == "slower than the timeout" ? TimeSpan.FromSeconds(30) : TimeSpan.Zero };
+        using var client = Client("r.example", handler, timeout: TimeSpan.FromSeconds(1));
+
+        var stopwatch = Stopwatch.StartNew();
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => ImageCache.LookupAsync(client, "app", "key", "key", _ => null));
+
+        Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"{fault}: bounded, took {stopwatch.Elapsed}.");
+        StringAssert.StartsWith(e.Message, "r.example", $"{fault}: the message names the registry.");
+        if (fault.StartsWith("slower", StringComparison.Ordinal) || fault.StartsWith("body", StringComparison.Ordinal))
+        {
+            Assert.AreEqual("r.example did not answer within 1 s.", e.Message, fault);
+        }
+    }
+
     [TestMethod]
     [DataRow("localhost:5000", null, true)]
     [DataRow("r.example:5000", "other:1;r.example:5000", true)]
