@@ -179,7 +179,7 @@ public sealed class TestApp
     // for runtime identifiers of their own.
     private static readonly string[] NotReadByRestore =
     [
-        "-p:ContainerCache", "-p:ContainerRegistry=", "-p:ContainerRepository=", "-p:ContainerBaseImage=", "-p:ContainerImageTag",
+        "-p:ContainerCache", "-p:ContainerRegistry=", "-p:ContainerRepository=", "-p:ContainerBaseImage=", "-p:ContainerImageTag", "-p:ContainerGenerateLabels=",
         "-p:ContainerArchiveOutputPath=", "-t:", "-v:", "-clp:", "-bl",
     ];
 
