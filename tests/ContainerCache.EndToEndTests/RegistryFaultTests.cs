@@ -17,10 +17,11 @@ public sealed class RegistryFaultTests
     /// One app through the proxy: a fault of each family while the key's image is looked up (a status,
     /// garbage, a dropped connection, a timeout: each a whole publish; the other kinds, 401, 403, a
     /// stalled or trickled body, are RegistryClientTests.LookupFault_IsARegistryException_WithinTheBound_NeverAnAnswer,
-    /// at the unit layer), then a fault while a hit points a new tag at the image.
+    /// at the unit layer), then a fault while a hit points a new tag at the image, then a registry that
+    /// is not running at all (on this app, which is built already, rather than a first publish of its own).
     /// </summary>
     [TestMethod]
-    public async Task LookupFaults_WarnAndBuild_NeverAFalseHit_ATaggingFaultAfterAHitToo()
+    public async Task LookupFaults_WarnAndBuild_NeverAFalseHit_ATaggingFaultAfterAHitToo_AStoppedRegistry_WarnsThenTheSdksOwnError()
     {
         await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
         TestApp app = TestApp.Create("Faults", "<ContainerCacheRegistryTimeout>2</ContainerCacheRegistryTimeout>");
@@ -61,15 +62,27 @@ public sealed class RegistryFaultTests
         StringAssert.Contains(tagFault.Output, "warning CONTAINERCACHE2003");
         StringAssert.Contains(tagFault.Output, "could not be tagged");
         StringAssert.Contains(tagFault.Output, "Pushed image");
+
+        // A registry that is not running: nothing listens on the port, so no answer from this app's earlier publishes can help.
+        string stopped = "localhost:" + FreePort();
+        CommandResult stoppedResult = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + stopped);
+
+        StringAssert.Contains(stoppedResult.Output, "warning CONTAINERCACHE2003");
+        Assert.IsFalse(stoppedResult.Output.Contains("ContainerCache: hit"));
+        Assert.AreNotEqual(0, stoppedResult.ExitCode, "Nothing can be pushed to a stopped registry.");
+        Assert.IsFalse(stoppedResult.Output.Contains("   at ContainerCache"), "No stack trace of ours:\n" + stoppedResult.Output);
     }
 
     /// <summary>
     /// One app whose base image is reached through the proxy: the package's resolution of the base
-    /// fails with a stalled body, then with a status, each a warning and a key of the base's name; then
-    /// Verify meets a trickled body and fails. Each bounded.
+    /// fails with a stalled body, then with a status, each a warning and a key of the base's name. Such
+    /// a key never selects an image: the republish builds although the key's image is stored, Verify
+    /// cannot check it, and a user who keys the base by name gives up reuse the same way (these were
+    /// TrustTests' own app and five publishes; the faults here make the same name-only key and image).
+    /// Then Verify meets a trickled body and fails. Each bounded.
     /// </summary>
     [TestMethod]
-    public async Task BaseResolutionStallsOrFails_WarnsAndKeysTheName_VerifyOfATrickle_Fails_AllBounded()
+    public async Task BaseResolutionStallsOrFails_WarnsAndKeysTheName_SuchAKeyIsNeverReusedNorVerified_VerifyOfATrickle_Fails_AllBounded()
     {
         await using FaultProxy proxy = FaultProxy.Start(EndToEnd.Registry.Host);
         TestApp app = TestApp.Create(
@@ -85,16 +98,39 @@ public sealed class RegistryFaultTests
         StringAssert.Contains(publish.Output, "warning CONTAINERCACHE2002", publish.Output);
         StringAssert.Contains(publish.Output, "did not answer within 2 s");
         Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"Base resolution bounded, took {stopwatch.Elapsed}.");
-        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        string nameOnlyKey = app.KeyFileKey();
+        Assert.AreEqual(nameOnlyKey, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        Assert.AreEqual(nameOnlyKey, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, nameOnlyKey))[KeyLabel], "Built and stamped under the key's tag.");
 
         // A status instead, reuse on: the same warning, and the key file says the base's digest is unknown.
+        // The key's image is stored, yet not even looked up: the stale-image setup of a brief registry fault.
+        int lookups = EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{nameOnlyKey}");
         proxy.ClearFaults();
         proxy.FailWhen("GET", "/v2/base/manifests/1", Fault.Status(503), times: 1);
         CommandResult unresolved = await app.PublishContainerAsync();
 
         StringAssert.Contains(unresolved.Output, "warning CONTAINERCACHE2002");
         StringAssert.Contains(File.ReadAllText(Path.Combine(app.PublishDirectory(), "container-cache.json")), "\"digest\": null");
+        Assert.AreEqual(nameOnlyKey, app.KeyFileKey(), "The same name-only key.");
+        StringAssert.Contains(unresolved.Output, $"ContainerCache: not reused: the key {nameOnlyKey} covers the base image {proxy.Host}/base:1 by name only");
+        Assert.IsFalse(unresolved.Output.Contains("ContainerCache: hit"), unresolved.Output);
+        StringAssert.Contains(unresolved.Output, "Pushed image");
+        Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{nameOnlyKey}"), "Not even looked up.");
         Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+
+        // Verify with the base unresolved: no key that names the base's content, so no check can pass.
+        proxy.ClearFaults();
+        proxy.FailWhen("GET", "/v2/base/manifests/1", Fault.Status(500), times: 1);
+        CommandResult nameOnlyVerify = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={EndToEnd.Registry.Host}/{app.Repository}:latest");
+        Assert.AreNotEqual(0, nameOnlyVerify.ExitCode, nameOnlyVerify.Output);
+        StringAssert.Contains(nameOnlyVerify.Output, "error CONTAINERCACHE1009");
+        Assert.IsFalse(nameOnlyVerify.Output.Contains("ContainerCache: verified"), nameOnlyVerify.Output);
+
+        // The user's own choice to key the base by name gives up reuse the same way.
+        proxy.ClearFaults();
+        CommandResult byChoice = await app.PublishContainerAsync("-p:ContainerCacheResolveBaseImage=false");
+        StringAssert.Contains(byChoice.Output, "ContainerCache: not reused:");
+        StringAssert.Contains(byChoice.Output, "Pushed image");
 
         proxy.ClearFaults();
         string image = $"{proxy.Host}/{app.Repository}:latest";
@@ -108,21 +144,6 @@ public sealed class RegistryFaultTests
         StringAssert.Contains(verify.Output, "did not answer within 2 s");
         Assert.IsFalse(verify.Output.Contains("   at "), "No stack trace:\n" + verify.Output);
         Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"Verify bounded, took {stopwatch.Elapsed}.");
-    }
-
-    [TestMethod]
-    public async Task RegistryStopped_WarnsThenTheSdksOwnError()
-    {
-        TestApp app = TestApp.Create("Stopped", "<ContainerCacheRegistryTimeout>2</ContainerCacheRegistryTimeout>");
-        string stopped = "localhost:" + FreePort();
-        var stopwatch = Stopwatch.StartNew();
-        CommandResult result = await app.TryPublishAsync("-t:PublishContainer", "-p:ContainerRegistry=" + stopped);
-        stopwatch.Stop();
-
-        StringAssert.Contains(result.Output, "warning CONTAINERCACHE2003");
-        Assert.IsFalse(result.Output.Contains("ContainerCache: hit"));
-        Assert.AreNotEqual(0, result.ExitCode, "Nothing can be pushed to a stopped registry.");
-        Assert.IsFalse(result.Output.Contains("   at ContainerCache"), "No stack trace of ours:\n" + result.Output);
     }
 
     private static int FreePort()
