@@ -22,10 +22,12 @@ public sealed class RegistryCacheTests
     /// The cache's round trip on one app, each check on the publish that shows it (four publishes, where
     /// five tests took twelve): the first publish's key file, label and tags agree; an unchanged
     /// republish keeps the key and reuses the image; an edit is a new key and image; the revert gives the
-    /// old key back and reuses the first image.
+    /// old key back and reuses the first image. Then, on the same app rather than a first publish of its
+    /// own: with reuse off, a republish builds although the key's image is stored; and Verify against
+    /// that image, the current sources, an edit, a missing tag, no image named, the package off.
     /// </summary>
     [TestMethod]
-    public async Task FirstPublish_KeyFileLabelAndTagAgree_Unchanged_Hit_Edit_Miss_Revert_HitOnTheFirstImage()
+    public async Task FirstPublish_KeyFileLabelAndTagAgree_Unchanged_Hit_Edit_Miss_Revert_HitOnTheFirstImage_ReuseOff_Builds_Verify_PassesForTheCurrentSources_FailsOtherwise()
     {
         TestApp app = TestApp.Create("Cycle");
         app.Customize(ShowOutputs);
@@ -86,6 +88,39 @@ public sealed class RegistryCacheTests
         Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "latest"), "latest points back at the first image.");
         Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
         CollectionAssert.IsSubsetOf(new[] { key, editedKey }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
+
+        // Reuse off, the key's image stored: it is built and stamped again, and not even looked up
+        // (the lookups counted from just before this publish; the ones above were hits).
+        int lookups = EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}");
+        CommandResult reuseOff = await app.PublishContainerAsync("-p:ContainerCacheReuse=false");
+        Assert.IsFalse(reuseOff.Output.Contains("ContainerCache: hit"), reuseOff.Output);
+        StringAssert.Contains(reuseOff.Output, "Pushed image");
+        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], "The key is still stamped.");
+        Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}"), "No lookup.");
+
+        string image = $"{EndToEnd.Registry.Host}/{app.Repository}:latest";
+        CommandResult pass = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=" + image);
+        Assert.AreEqual(0, pass.ExitCode, pass.Output);
+        StringAssert.Contains(pass.Output, "ContainerCache: verified: " + image);
+
+        app.EditProgram("System.Console.WriteLine(\"not deployed yet\");");
+        CommandResult fail = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=" + image);
+        Assert.AreNotEqual(0, fail.ExitCode);
+        StringAssert.Contains(fail.Output, "error CONTAINERCACHE1006");
+        StringAssert.Contains(fail.Output, app.KeyFileKey());
+
+        CommandResult missing = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={EndToEnd.Registry.Host}/{app.Repository}:no-such-tag");
+        Assert.AreNotEqual(0, missing.ExitCode);
+        StringAssert.Contains(missing.Output, "error CONTAINERCACHE1007");
+
+        CommandResult empty = await app.TryPublishAsync("-t:ContainerCacheVerify");
+        StringAssert.Contains(empty.Output, "error CONTAINERCACHE1003");
+        StringAssert.Contains(empty.Output, "ContainerCacheVerifyImage");
+
+        CommandResult disabled = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheEnabled=false", "-p:ContainerCacheVerifyImage=" + image);
+        Assert.AreNotEqual(0, disabled.ExitCode);
+        StringAssert.Contains(disabled.Output, "error CONTAINERCACHE1014");
+        StringAssert.Contains(disabled.Output, "ContainerCacheEnabled is 'false', so there is no key to explain or verify");
     }
 
     /// <summary>
@@ -138,51 +173,6 @@ public sealed class RegistryCacheTests
         StringAssert.Contains(second.Output, "ContainerCache: miss:");
         StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), patchedBase);
         Assert.AreEqual(patched, (await Reader.GetLabelsAsync(repushed, "latest"))[KeyLabel]);
-    }
-
-    /// <summary>
-    /// One app: with reuse off, a republish builds although the key's image is stored; then Verify
-    /// against that image, the current sources, an edit, a missing tag, no image named, the package off.
-    /// </summary>
-    [TestMethod]
-    public async Task ReuseOff_BuildsWithTheKeysImageStored_Verify_PassesForTheCurrentSources_FailsOtherwise()
-    {
-        TestApp app = TestApp.Create("Verify");
-        await app.PublishContainerAsync();
-        int uploads = Uploads(app);
-        Assert.IsTrue(uploads > 0);
-        int lookups = EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}");
-
-        // Reuse off: the image is built and stamped again, and not even looked up.
-        CommandResult reuseOff = await app.PublishContainerAsync("-p:ContainerCacheReuse=false");
-        Assert.IsFalse(reuseOff.Output.Contains("ContainerCache: hit"), reuseOff.Output);
-        StringAssert.Contains(reuseOff.Output, "Pushed image");
-        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], "The key is still stamped.");
-        Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}"), "No lookup.");
-
-        string image = $"{EndToEnd.Registry.Host}/{app.Repository}:latest";
-        CommandResult pass = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=" + image);
-        Assert.AreEqual(0, pass.ExitCode, pass.Output);
-        StringAssert.Contains(pass.Output, "ContainerCache: verified: " + image);
-
-        app.EditProgram("System.Console.WriteLine(\"not deployed yet\");");
-        CommandResult fail = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheVerifyImage=" + image);
-        Assert.AreNotEqual(0, fail.ExitCode);
-        StringAssert.Contains(fail.Output, "error CONTAINERCACHE1006");
-        StringAssert.Contains(fail.Output, app.KeyFileKey());
-
-        CommandResult missing = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={EndToEnd.Registry.Host}/{app.Repository}:no-such-tag");
-        Assert.AreNotEqual(0, missing.ExitCode);
-        StringAssert.Contains(missing.Output, "error CONTAINERCACHE1007");
-
-        CommandResult empty = await app.TryPublishAsync("-t:ContainerCacheVerify");
-        StringAssert.Contains(empty.Output, "error CONTAINERCACHE1003");
-        StringAssert.Contains(empty.Output, "ContainerCacheVerifyImage");
-
-        CommandResult disabled = await app.TryPublishAsync("-t:ContainerCacheVerify", "-p:ContainerCacheEnabled=false", "-p:ContainerCacheVerifyImage=" + image);
-        Assert.AreNotEqual(0, disabled.ExitCode);
-        StringAssert.Contains(disabled.Output, "error CONTAINERCACHE1014");
-        StringAssert.Contains(disabled.Output, "ContainerCacheEnabled is 'false', so there is no key to explain or verify");
     }
 
     private static int Uploads(TestApp app) =>
