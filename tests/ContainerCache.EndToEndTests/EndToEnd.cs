@@ -2,10 +2,11 @@ using ContainerCache.TestRegistry;
 
 // Tests run in parallel, each test on its own: each publishes its own app, in its own folder, to
 // its own repository (base images are pushed under tags of their own), and what AssemblyInitialize
-// and a ClassInitialize set up is only read after it. Three workers on two cores: a publish spends
-// part of its time waiting (process start, the registry, a timeout a fault test provokes), and the
-// longest tests no longer hold a whole class behind them.
-[assembly: Parallelize(Workers = 3, Scope = ExecutionScope.MethodLevel)]
+// and a ClassInitialize set up is only read after it. Two workers on two cores: the run is bound by
+// CPU, and a third worker made every publish cost more of it (a fresh clone's run: 7:58 and 756 CPU-s
+// with three, 7:30 and 697 CPU-s with two). A test that publishes copies side by side uses both cores
+// itself.
+[assembly: Parallelize(Workers = 2, Scope = ExecutionScope.MethodLevel)]
 
 namespace ContainerCache.EndToEndTests;
 
