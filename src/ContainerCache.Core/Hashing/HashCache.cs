@@ -28,6 +28,14 @@ internal sealed class HashCache
     /// <summary>2 s: coarser than any file system's time stamps that ContainerCache runs on, and than the kernel's tick.</summary>
     internal const long RacyWindowNs = 2_000_000_000L;
 
+    /// <summary>
+    /// Whether a file with <paramref name="stamp"/> was changed safely before a hashing that started
+    /// at <paramref name="hashedAtNs"/> (not racy): then the hash of what was read still holds while
+    /// the stamp stays the same.
+    /// </summary>
+    internal static bool ChangedBefore(FileStamp stamp, long hashedAtNs) =>
+        stamp.ChangedNs < hashedAtNs - RacyWindowNs && stamp.ModifiedNs < hashedAtNs - RacyWindowNs;
+
     private const string Magic = "ContainerCache.HashCache";
 
     /// <remarks>2: the file ends with an XxHash64 of all its other bytes, so that a flipped bit in a stored hash is caught.</remarks>
@@ -225,8 +233,7 @@ internal sealed class HashCache
         if (_records.TryGetValue(entry.FullPath, out Record? record)
             && record.Stamp.Equals(stamp)
             && record.Normalization == (entry.Normalization ?? "")
-            && record.Stamp.ChangedNs < record.HashedAtNs - RacyWindowNs
-            && record.Stamp.ModifiedNs < record.HashedAtNs - RacyWindowNs)
+            && ChangedBefore(record.Stamp, record.HashedAtNs))
         {
             hash = record.Hash;
             return true;

@@ -132,8 +132,7 @@ internal sealed class ContentKey
             if (entry.HasContent
                 && !(entry.Stamp is FileStamp stamp
                      && stamp.Equals(then.Stamp!.Value)
-                     && stamp.ChangedNs < _hashedAtNs - HashCache.RacyWindowNs
-                     && stamp.ModifiedNs < _hashedAtNs - HashCache.RacyWindowNs))
+                     && HashCache.ChangedBefore(stamp, _hashedAtNs)))
             {
                 changed.Add(i);
             }
