@@ -4,20 +4,42 @@ using System.Text.RegularExpressions;
 namespace ContainerCache.EndToEndTests;
 
 /// <summary>
-/// The two longest tests, Blazor apps whose publishes compile to WebAssembly, trim and compress:
-/// one of <see cref="DeterministicBuildTests"/> and one of <see cref="StaleFilesTests"/>, in a class
-/// of their own because test classes start in the order of their names, and a long test that starts
-/// last is what a run waits for.
+/// The two longest tests, Blazor apps whose publishes compile to WebAssembly and compress: one of
+/// <see cref="DeterministicBuildTests"/> (with MVC views, Razor's other kind of file) and one of
+/// <see cref="StaleFilesTests"/>, in a class of their own because test classes start in the order of
+/// their names, and a long test that starts last is what a run waits for.
 /// </summary>
 [TestClass]
 public sealed class BlazorTests
 {
     [TestMethod]
-    public async Task BlazorWebAppWithWebAssemblyComponentsInAnotherDirectory_SameKey()
+    public async Task BlazorWebAppWithWebAssemblyComponentsAndMvcViews_InAnotherDirectory_SameKey_PdbPathsStillMapped()
     {
         // dotnet new blazor --interactivity Auto: the server project's components, and the .Client
         // project's, compiled to WebAssembly and published under wwwroot/_framework, both by Razor.
+        // The server project gets MVC views with tag helpers too: the Razor generator writes the path
+        // it is given into the code it generates, and a tag helper's ID is an offset in that code.
         TestApp app = await TestApp.CreateBlazorWebAppAsync("BlazorAuto", "Auto");
+        string program = File.ReadAllText(app.ProgramFile);
+        string withViews = program
+            .Replace("var app = builder.Build();", "builder.Services.AddControllersWithViews();\nvar app = builder.Build();", StringComparison.Ordinal)
+            .Replace("app.Run();", "app.MapDefaultControllerRoute();\napp.Run();", StringComparison.Ordinal);
+        Assert.AreEqual(program.Length + "builder.Services.AddControllersWithViews();\napp.MapDefaultControllerRoute();\n".Length, withViews.Length, "The template's Program.cs:\n" + program);
+        app.EditProgram(withViews);
+        app.WriteFile("Controllers/HomeController.cs", """
+            using Microsoft.AspNetCore.Mvc;
+            namespace BlazorAuto.Controllers;
+            public sealed class HomeController : Controller
+            {
+                public IActionResult Index() => View();
+            }
+            """);
+        app.WriteFile("Views/_ViewImports.cshtml", "@addTagHelper *, Microsoft.AspNetCore.Mvc.TagHelpers\n");
+        app.WriteFile("Views/Home/Index.cshtml", """
+            <environment include="Production"><p>Production</p></environment>
+            <a asp-controller="Home" asp-action="Index">Home</a>
+            """);
+
         TestApp moved = app.CopyTo(DeterministicBuildTests.Elsewhere("BlazorAuto"));
         await DeterministicBuildTests.BothAsync(app.PublishAsync(), moved.PublishAsync());
         string[] client = Directory.GetFiles(Path.Combine(app.PublishDirectory(), "wwwroot", "_framework"), "BlazorAuto.Client.*.wasm");
@@ -25,6 +47,14 @@ public sealed class BlazorTests
 
         Assert.AreEqual(app.KeyFileKey(), moved.KeyFileKey());
         Assert.IsTrue(File.Exists(Path.Combine(moved.PublishDirectory(), "wwwroot", "_framework", Path.GetFileName(client[0]))), "The client's fingerprinted name, from its content, is the same.");
+
+        // Debugging still finds the views and components: the PDB names them under the mapped root, and no folder of the build.
+        using var pdb = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(Path.Combine(moved.PublishDirectory(), "BlazorAuto.pdb")));
+        System.Reflection.Metadata.MetadataReader reader = pdb.GetMetadataReader();
+        string[] documents = [.. reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name))];
+        CollectionAssert.Contains(documents, "/_/Views/Home/Index.cshtml", string.Join("\n", documents));
+        CollectionAssert.Contains(documents, "/_/Components/Pages/Home.razor", string.Join("\n", documents));
+        Assert.IsFalse(documents.Any(d => !d.StartsWith("/_/", StringComparison.Ordinal)), string.Join("\n", documents));
     }
 
     [TestMethod]
