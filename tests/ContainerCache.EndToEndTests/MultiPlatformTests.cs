@@ -81,8 +81,15 @@ public sealed class MultiPlatformTests
         StringAssert.Contains(verified.Output, $"carries the key {x64} of the current sources");
         StringAssert.Contains(verified.Output, $"carries the key {arm64} of the current sources");
 
-        // One platform's files change: only it is built; the other is reused as it was.
+        // One platform's files change. Verify, with no publish in between, no longer passes the index of the
+        // sources before: each platform is published for its check, not keyed from its last publish.
         app.WriteFile("x64.txt", "two");
+        CommandResult edited = await app.TryPublishAsync("-t:ContainerCacheVerify", $"-p:ContainerCacheVerifyImage={host}/{app.Repository}:latest");
+        Assert.AreNotEqual(0, edited.ExitCode, edited.Output);
+        StringAssert.Contains(edited.Output, "error CONTAINERCACHE1006");
+        StringAssert.Contains(edited.Output, "linux/amd64: key " + x64);
+
+        // Published: only the changed platform is built; the other is reused as it was.
         CommandResult changed = await app.PublishContainerAsync();
         string newX64 = app.KeyFileKey("linux-x64");
         Assert.AreNotEqual(x64, newX64);

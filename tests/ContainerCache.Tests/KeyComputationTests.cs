@@ -103,6 +103,22 @@ public sealed class KeyComputationTests
     }
 
     [TestMethod]
+    public void NoLastKey_AndNoObjFolderYet_NoBaseline_NoError()
+    {
+        // A platform's first build in a fresh clone: no key file anywhere, and its obj/ folder not made yet.
+        using var dir = new TempDirectory();
+        dir.Write("publish/app.dll", "x");
+        KeyRequest request = Request(dir);
+        request.PreviousKeyFile = request.Baseline = dir.Combine("obj/linux-x64/previous.json");
+
+        KeyResult result = KeyComputation.Run(request, null);
+
+        Assert.IsNull(result.Changes);
+        Assert.IsFalse(File.Exists(request.PreviousKeyFile));
+        Assert.IsTrue(result.Notes.Any(n => n.Text == "no earlier key file to compare with."));
+    }
+
+    [TestMethod]
     public void TheBaseDigest_IsResolvedOnlyWhenAsked_AndOnlyWhenNotGiven()
     {
         using var dir = new TempDirectory();

@@ -166,7 +166,12 @@ internal static class KeyComputation
 
             if (last is null)
             {
-                File.Delete(previous);
+                // Not File.Delete alone: it fails when the folder is not there yet (obj/ of a build that has not built).
+                if (File.Exists(previous))
+                {
+                    File.Delete(previous);
+                }
+
                 return;
             }
 
