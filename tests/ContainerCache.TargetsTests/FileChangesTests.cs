@@ -5,8 +5,9 @@ namespace ContainerCache.TargetsTests;
 /// <summary>
 /// Zero false hits: every change to the files a publish ships gives a new key. Moved from the
 /// end-to-end KeyChangesTests, which kept what needs a real build (a dependency's version): here
-/// the app is built once, and each case publishes a copy of it (-p:NoBuild=true) before and after
-/// its change, with the SDK's own Publish targets.
+/// the app built once for the run (<see cref="Targets.BuiltApp"/>, its content/data.txt under
+/// content/**) is copied, and each case publishes its copy (-p:NoBuild=true) before and after its
+/// change, with the SDK's own Publish targets.
 /// </summary>
 [TestClass]
 public sealed class FileChangesTests
@@ -14,12 +15,7 @@ public sealed class FileChangesTests
     private static TestProject _built = null!;
 
     [ClassInitialize]
-    public static async Task InitializeAsync(TestContext context)
-    {
-        _built = TestProject.Create("FileChanges", items: """<Content Include="content/**" CopyToPublishDirectory="PreserveNewest" />""");
-        _built.WriteFile("content/data.txt", "data v1");
-        await _built.BuildAsync();
-    }
+    public static async Task InitializeAsync(TestContext context) => _built = await Targets.BuiltApp;
 
     /// <summary>A copy of the built app, published once: its key is the baseline.</summary>
     private static async Task<(TestProject Project, string Key)> PublishBaselineAsync(string name)

@@ -5,8 +5,9 @@ namespace ContainerCache.TargetsTests;
 /// <summary>
 /// An unchanged republish does not read the files again, and never at the cost of a wrong key:
 /// what a timestamp check misses, the key does not. Moved from the end-to-end IncrementalTests:
-/// the app is built once, and each case publishes a copy of it (-p:NoBuild=true) with the SDK's
-/// own Publish targets, whose incremental copy is what the first case needs.
+/// the app built once for the run (<see cref="Targets.BuiltApp"/>, its data.txt a content file) is
+/// copied, and each case publishes its copy (-p:NoBuild=true) with the SDK's own Publish targets,
+/// whose incremental copy is what the first case needs.
 /// </summary>
 [TestClass]
 public sealed class IncrementalTests
@@ -14,12 +15,7 @@ public sealed class IncrementalTests
     private static TestProject _built = null!;
 
     [ClassInitialize]
-    public static async Task InitializeAsync(TestContext context)
-    {
-        _built = TestProject.Create("Incremental", items: """<Content Include="data.txt" CopyToPublishDirectory="PreserveNewest" />""");
-        _built.WriteFile("data.txt", "one");
-        await _built.BuildAsync();
-    }
+    public static async Task InitializeAsync(TestContext context) => _built = await Targets.BuiltApp;
 
     private static async Task<MSBuildResult> PublishAsync(TestProject project, params string[] arguments)
     {

@@ -1,8 +1,9 @@
 namespace ContainerCache.TargetsTests;
 
 /// <summary>
-/// A plain publish (no build: the project is built once per class, and each case publishes a copy
-/// of it with -p:NoBuild=true): the switches' validation before it, and the key file after it.
+/// A plain publish (no build: each case publishes a copy of the app built once for the run,
+/// <see cref="Targets.BuiltApp"/>, with -p:NoBuild=true): the switches' validation before it, and
+/// the key file after it.
 /// </summary>
 [TestClass]
 public sealed class PublishTests
@@ -10,11 +11,7 @@ public sealed class PublishTests
     private static TestProject _built = null!;
 
     [ClassInitialize]
-    public static async Task InitializeAsync(TestContext context)
-    {
-        _built = TestProject.Create("Built");
-        await _built.BuildAsync();
-    }
+    public static async Task InitializeAsync(TestContext context) => _built = await Targets.BuiltApp;
 
     // Moved from the end-to-end BadInputTests, PublishContainerTests and RegistryCacheTests: bad
     // input fails a publish with one coded error naming the property, never MSBuild's own failure

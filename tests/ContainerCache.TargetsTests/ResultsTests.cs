@@ -6,9 +6,10 @@ namespace ContainerCache.TargetsTests;
 /// The results a pipeline reads, wired to what the build knows: the image is keyed and stamped
 /// (<see cref="Targets.PrepareImageTarget"/>), then the results are written as after the image step,
 /// with the SDK's outputs (GeneratedContainerDigest) given as properties. The CI variables point at
-/// files of the test: no registry, no CI service. Each case runs in a <c>dotnet msbuild</c> of its
-/// own, started in the project's folder: relative paths are taken from the folder the build started
-/// in (MSBuildStartupDirectory), which in this process is the test runner's.
+/// files of the test: no registry, no CI service. The cases that give relative paths, or none, run
+/// in a <c>dotnet msbuild</c> of their own, started in the project's folder: relative paths are
+/// taken from the folder the build started in (MSBuildStartupDirectory), which in this process is
+/// the test runner's. The others give full paths and run in this process.
 /// </summary>
 [TestClass]
 public sealed class ResultsTests
@@ -80,8 +81,9 @@ public sealed class ResultsTests
         TestProject project = TestProject.Create("Archived");
         project.WriteFile("pub/app.txt", "the app");
         Directory.CreateDirectory(Path.Combine(project.Directory, "obj", "Release", "net10.0"));
-        MSBuildResult result = await project.RunOutOfProcessAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
-            "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:ContainerCacheResultsFile=out/results.jsonl", "-p:ContainerArchiveOutputPath=images/archived.tar.gz", "-p:GeneratedContainerDigest=" + Digest);
+        // The archive's path relative (to the project, as the SDK takes it), the results file's full.
+        MSBuildResult result = await project.RunAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
+            "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", $"-p:ContainerCacheResultsFile={project.Directory}/out/results.jsonl", "-p:ContainerArchiveOutputPath=images/archived.tar.gz", "-p:GeneratedContainerDigest=" + Digest);
         Assert.AreEqual(0, result.ExitCode, result.Log);
         JsonElement line = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.Directory, "out", "results.jsonl"))).RootElement;
         Assert.AreEqual("archive", line.GetProperty("destination").GetString());
@@ -96,8 +98,8 @@ public sealed class ResultsTests
         project.WriteFile("pub/app.txt", "the app");
         Directory.CreateDirectory(Path.Combine(project.Directory, "obj", "Release", "net10.0"));
         Directory.CreateDirectory(Path.Combine(project.Directory, "results.jsonl"));
-        MSBuildResult result = await project.RunOutOfProcessAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
-            "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", "-p:ContainerCacheResultsFile=results.jsonl", "-p:GeneratedContainerDigest=" + Digest);
+        MSBuildResult result = await project.RunAsync($"-t:{Targets.PrepareImageTarget};{WriteResultsTarget}", "-p:PublishDir=pub/", "-p:ContainerCacheResolveBaseImage=false",
+            "-p:GITHUB_ACTIONS=", "-p:GITLAB_CI=", $"-p:ContainerCacheResultsFile={project.Directory}/results.jsonl", "-p:GeneratedContainerDigest=" + Digest);
         Assert.AreNotEqual(0, result.ExitCode);
         string error = result.DiagnosticsWithCode("CONTAINERCACHE1017").Single();
         StringAssert.Contains(error, "results.jsonl");

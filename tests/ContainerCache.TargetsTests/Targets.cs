@@ -59,7 +59,31 @@ public static class Targets
         // The tests may run in a CI: its files are not theirs to write (docs/ci/results.md).
         ["GITHUB_ACTIONS"] = "",
         ["GITLAB_CI"] = "",
+        // The compiler server for the one build of the app (BuiltApp), as users have it (a CI
+        // machine may turn it off): a warm server instead of a cold compiler.
+        ["UseSharedCompilation"] = "",
     };
+
+    /// <summary>
+    /// A console app with content files (data.txt; content/data.txt, under content/**), restored and
+    /// built once for the run, in this process: the cases that publish it (-p:NoBuild=true) publish
+    /// a copy (<see cref="TestProject.CopyTo"/>) and never compile.
+    /// </summary>
+    public static Task<TestProject> BuiltApp => LazyBuiltApp.Value;
+
+    private static readonly Lazy<Task<TestProject>> LazyBuiltApp = new(async () =>
+    {
+        TestProject built = TestProject.Create(
+            "Built",
+            items: """
+                <Content Include="data.txt" CopyToPublishDirectory="PreserveNewest" />
+                <Content Include="content/**" CopyToPublishDirectory="PreserveNewest" />
+                """);
+        built.WriteFile("data.txt", "one");
+        built.WriteFile("content/data.txt", "data v1");
+        await built.BuildAsync();
+        return built;
+    });
 
     [AssemblyCleanup]
     public static void Cleanup()
@@ -201,8 +225,8 @@ public sealed class TestProject
     /// <summary>
     /// Runs the project as one <c>dotnet msbuild</c> with the given arguments would (targets,
     /// -getProperty, -getItem, -p); never a restore unless asked. Arguments that only ask for targets,
-    /// properties, items and a verbosity run in this process (<see cref="InProcessMSBuild"/>), others
-    /// (-restore, ...) in a real <c>dotnet msbuild</c>. Either way its log is kept beside the project,
+    /// properties, items, a verbosity and a restore run in this process (<see cref="InProcessMSBuild"/>),
+    /// others in a real <c>dotnet msbuild</c>. Either way its log is kept beside the project,
     /// at the verbosity dotnet publish has by default (minimal: what a user sees) or the one asked
     /// with -v (in process), and at normal.
     /// </summary>
@@ -242,12 +266,7 @@ public sealed class TestProject
             ["msbuild", ProjectFile, "-nologo", "-nodeReuse:false", "-p:Configuration=Release", $"-flp:LogFile={log};Verbosity=minimal", $"-flp1:LogFile={Path.ChangeExtension(log, ".normal.log")};Verbosity=normal", .. arguments],
             TimeSpan.FromMinutes(5),
             Directory,
-            new Dictionary<string, string>(Targets.Environment)
-            {
-                // The compiler server for the one build of a fixture, as users have it (a CI
-                // machine may turn it off).
-                ["UseSharedCompilation"] = "",
-            });
+            Targets.Environment);
         return new MSBuildResult(result.ExitCode, result.StandardOutput, File.Exists(log) ? File.ReadAllText(log) : result.Output);
     }
 
