@@ -45,7 +45,7 @@ public sealed class ArchiveOutputTests
 
                 using JsonDocument manifest = JsonDocument.Parse(Blob(files, manifestEntry.GetProperty("digest").GetString()!));
                 using JsonDocument config = JsonDocument.Parse(Blob(files, manifest.RootElement.GetProperty("config").GetProperty("digest").GetString()!));
-                keyLabels.Add(config.RootElement.GetProperty("config").GetProperty("Labels").GetProperty("dev.containercache.key").GetString());
+                keyLabels.Add(config.RootElement.GetProperty("config").GetProperty("Labels").GetProperty(EndToEnd.KeyLabel).GetString());
             }
 
             CollectionAssert.Contains(names.Select(n => n[(n.LastIndexOf(':') + 1)..]).ToArray(), key, "The archive names the image by its key tag: " + string.Join(", ", names));

@@ -40,7 +40,7 @@ public sealed partial class CiRecipeTests
         Assert.IsTrue(first.All(r => !r.GetProperty("hit").GetBoolean()));
         string a1 = Image(first, "AppA"), b1 = Image(first, "AppB");
         Assert.AreEqual($"{EndToEnd.Registry.Host}/{a.Repository}@{Digest(first, "AppA")}", a1);
-        Assert.AreEqual(a.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(a.Repository, Digest(first, "AppA")))["dev.containercache.key"], "The pinned image is the one with the key.");
+        Assert.AreEqual(a.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(a.Repository, Digest(first, "AppA")))[EndToEnd.KeyLabel], "The pinned image is the one with the key.");
         string output1 = File.ReadAllText(github["GITHUB_OUTPUT"]);
         StringAssert.Contains(output1, $"appa-image={a1}\n");
         StringAssert.Contains(output1, $"appb-hit=false\n");

@@ -19,6 +19,9 @@ public static class EndToEnd
 {
     public const string PackageVersion = "0.1.0";
 
+    /// <summary>The label the package stamps the key on (README, "Label and files").</summary>
+    public const string KeyLabel = "dev.containercache.key";
+
     public static string RepositoryRoot => Repository.Root;
     public static string WorkDirectory { get; private set; } = "";
     public static string Feed { get; private set; } = "";

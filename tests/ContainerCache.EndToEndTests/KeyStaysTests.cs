@@ -52,7 +52,7 @@ public sealed class KeyStaysTests
             "-p:ContainerRepository=elsewhere/" + app.Repository,
             "-p:ContainerImageTags=\"1.0.0;stable\"");
         Assert.AreEqual(key, app.KeyFileKey());
-        Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync("elsewhere/" + app.Repository, "stable"))["dev.containercache.key"]);
+        Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync("elsewhere/" + app.Repository, "stable"))[EndToEnd.KeyLabel]);
     }
 
     [TestMethod]
@@ -79,7 +79,7 @@ public sealed class KeyStaysTests
         // A container publish keys again just before the image is built: web.config is there too.
         await app.PublishContainerAsync();
         CollectionAssert.Contains(KeyFilePaths(app), "web.config");
-        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))["dev.containercache.key"]);
+        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
     }
 
     private static string[] KeyFilePaths(TestApp app)

@@ -13,7 +13,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class LocalMultiPlatformTests
 {
-    private const string KeyLabel = "dev.containercache.key";
     private const string Rids = "linux-x64;linux-arm64";
 
     // What PublishContainer returned: the hit, and each platform image's manifest digest.
@@ -59,8 +58,8 @@ public sealed class LocalMultiPlatformTests
         Assert.IsNotNull(arm64Image);
         Assert.AreEqual(x64Image, await podman.ImageIdAsync($"{repository}:latest-linux-x64"));
         Assert.AreEqual(arm64Image, await podman.ImageIdAsync($"{repository}:latest-linux-arm64"));
-        Assert.AreEqual(x64, await podman.LabelAsync($"{repository}:{x64}", KeyLabel));
-        Assert.AreEqual(arm64, await podman.LabelAsync($"{repository}:{arm64}", KeyLabel));
+        Assert.AreEqual(x64, await podman.LabelAsync($"{repository}:{x64}", EndToEnd.KeyLabel));
+        Assert.AreEqual(arm64, await podman.LabelAsync($"{repository}:{arm64}", EndToEnd.KeyLabel));
         Assert.IsNull(await podman.ImageIdAsync($"{repository}:latest"), "The SDK loads no index into Podman.");
 
         // Unchanged, with one more tag: nothing built or loaded, each platform image tagged, the SDK's outputs as on the miss.
@@ -82,14 +81,14 @@ public sealed class LocalMultiPlatformTests
         // An image under linux-arm64's key tag without the key label is not taken: only that platform is built and loaded.
         string foreign = await LocalStore.ImportForeignImageAsync(podman, app, $"{repository}:{arm64}");
         CommandResult partial = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer");
-        StringAssert.Contains(partial.Output, $"ContainerCache: miss: Podman's image localhost/{repository}:{arm64} ({LocalStore.Sha(foreign)}) is not this publish's: its label {KeyLabel} is (none), not {arm64}");
+        StringAssert.Contains(partial.Output, $"ContainerCache: miss: Podman's image localhost/{repository}:{arm64} ({LocalStore.Sha(foreign)}) is not this publish's: its label {EndToEnd.KeyLabel} is (none), not {arm64}");
         StringAssert.Contains(partial.Output, "ContainerCache: built and loaded the platform images linux-arm64, reused linux-x64 from Podman.");
         StringAssert.Contains(partial.Output, Loaded("latest-linux-arm64"));
         Assert.IsFalse(partial.Output.Contains(Loaded("latest-linux-x64"), StringComparison.Ordinal), partial.Output);
         StringAssert.Contains(partial.Output, "OUTPUT hit=false");
         Assert.AreEqual(x64Image, await podman.ImageIdAsync($"{repository}:latest-linux-x64"));
         Assert.AreNotEqual(foreign, await podman.ImageIdAsync($"{repository}:{arm64}"));
-        Assert.AreEqual(arm64, await podman.LabelAsync($"{repository}:{arm64}", KeyLabel));
+        Assert.AreEqual(arm64, await podman.LabelAsync($"{repository}:{arm64}", EndToEnd.KeyLabel));
         Assert.AreEqual(await podman.ImageIdAsync($"{repository}:{arm64}"), await podman.ImageIdAsync($"{repository}:latest-linux-arm64"));
     }
 

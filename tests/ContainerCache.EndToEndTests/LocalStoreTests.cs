@@ -52,8 +52,6 @@ public sealed class LocalPodmanTests
 
 internal static class LocalStore
 {
-    private const string KeyLabel = "dev.containercache.key";
-
     // Prints what PublishContainer returned, to check the SDK's outputs on a hit as on a miss.
     private const string ShowOutputs = """
         <Target Name="ShowContainerOutputs" AfterTargets="PublishContainer">
@@ -110,7 +108,7 @@ internal static class LocalStore
         string? built = await engine.ImageIdAsync(keyName);
         Assert.IsNotNull(built, "The key tag is on the image the SDK loaded.");
         Assert.AreEqual(built, await engine.ImageIdAsync(app.Repository + ":latest"));
-        Assert.AreEqual(key, await engine.LabelAsync(keyName, KeyLabel));
+        Assert.AreEqual(key, await engine.LabelAsync(keyName, EndToEnd.KeyLabel));
         using (System.Text.Json.JsonDocument line = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results)))
         {
             Assert.AreEqual("local", line.RootElement.GetProperty("destination").GetString());
@@ -139,11 +137,11 @@ internal static class LocalStore
         // An image under the key tag without the key label is not taken: the SDK builds, and its image takes the tag.
         string foreign = await ImportForeignImageAsync(engine, app, keyName);
         CommandResult replaced = await app.PublishWithEnvironmentAsync(environment, "-t:PublishContainer");
-        StringAssert.Contains(replaced.Output, $"ContainerCache: miss: {engine.Kind}'s image {engine.StoredName(keyName)} ({Sha(foreign)}) is not this publish's: its label {KeyLabel} is (none), not {key}");
+        StringAssert.Contains(replaced.Output, $"ContainerCache: miss: {engine.Kind}'s image {engine.StoredName(keyName)} ({Sha(foreign)}) is not this publish's: its label {EndToEnd.KeyLabel} is (none), not {key}");
         StringAssert.Contains(replaced.Output, sdkLoaded);
         StringAssert.Contains(replaced.Output, "OUTPUT hit=false");
         Assert.AreNotEqual(foreign, await engine.ImageIdAsync(keyName));
-        Assert.AreEqual(key, await engine.LabelAsync(keyName, KeyLabel));
+        Assert.AreEqual(key, await engine.LabelAsync(keyName, EndToEnd.KeyLabel));
 
         // An engine that cannot be asked: a coded warning at once, then the SDK's normal build (which fails to load, and says so).
         var down = new Dictionary<string, string>(environment);

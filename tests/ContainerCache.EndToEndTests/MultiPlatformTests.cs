@@ -10,7 +10,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class MultiPlatformTests
 {
-    private const string KeyLabel = "dev.containercache.key";
     private const string Rids = "linux-x64;linux-arm64";
 
     private static RegistryReader Reader => EndToEnd.Reader;
@@ -39,10 +38,10 @@ public sealed class MultiPlatformTests
         string x64 = app.KeyFileKey("linux-x64");
         string arm64 = app.KeyFileKey("linux-arm64");
         Assert.AreNotEqual(x64, arm64, "Each platform image has its own content, so its own key.");
-        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/amd64"))[KeyLabel]);
-        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/arm64"))[KeyLabel]);
-        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, x64))[KeyLabel], "Each platform image is tagged with its key.");
-        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, arm64))[KeyLabel]);
+        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/amd64"))[EndToEnd.KeyLabel]);
+        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/arm64"))[EndToEnd.KeyLabel]);
+        Assert.AreEqual(x64, (await Reader.GetLabelsAsync(app.Repository, x64))[EndToEnd.KeyLabel], "Each platform image is tagged with its key.");
+        Assert.AreEqual(arm64, (await Reader.GetLabelsAsync(app.Repository, arm64))[EndToEnd.KeyLabel]);
         (string indexKey, Dictionary<string, string> platformKeys) = IndexOfKeyFile(app);
         CollectionAssert.AreEquivalent(new[] { "linux-x64=" + x64, "linux-arm64=" + arm64 }, platformKeys.Select(p => p.Key + "=" + p.Value).ToArray());
         StringAssert.Contains(first.Output, "ContainerCache: built every platform image");
@@ -104,7 +103,7 @@ public sealed class MultiPlatformTests
             CollectionAssert.Contains(digests, arm64Image, "The reused platform is listed by its existing manifest.");
         }
 
-        Assert.AreEqual(newX64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/amd64"))[KeyLabel]);
+        Assert.AreEqual(newX64, (await Reader.GetLabelsAsync(app.Repository, "latest", "linux/amd64"))[EndToEnd.KeyLabel]);
         (string newIndexKey, _) = IndexOfKeyFile(app);
         Assert.AreNotEqual(indexKey, newIndexKey);
 
@@ -131,7 +130,7 @@ public sealed class MultiPlatformTests
             Assert.AreEqual("platform", platform.GetProperty("kind").GetString());
             Assert.AreEqual(app.KeyFileKey(rid), platform.GetProperty("key").GetString());
             string digest = platform.GetProperty("digest").GetString()!;
-            Assert.AreEqual(app.KeyFileKey(rid), (await Reader.GetLabelsAsync(app.Repository, digest))[KeyLabel]);
+            Assert.AreEqual(app.KeyFileKey(rid), (await Reader.GetLabelsAsync(app.Repository, digest))[EndToEnd.KeyLabel]);
             CollectionAssert.Contains(platform.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToArray(), "latest-" + rid);
         }
 
@@ -211,7 +210,7 @@ public sealed class MultiPlatformTests
             .Select(m =>
             {
                 JsonElement config = Blob(Blob(m.GetProperty("digest").GetString()!).GetProperty("config").GetProperty("digest").GetString()!);
-                return config.GetProperty("os").GetString() + "/" + config.GetProperty("architecture").GetString() + "=" + config.GetProperty("config").GetProperty("Labels").GetProperty(KeyLabel).GetString();
+                return config.GetProperty("os").GetString() + "/" + config.GetProperty("architecture").GetString() + "=" + config.GetProperty("config").GetProperty("Labels").GetProperty(EndToEnd.KeyLabel).GetString();
             })
             .ToArray();
     }

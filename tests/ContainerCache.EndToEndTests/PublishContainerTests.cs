@@ -6,8 +6,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class PublishContainerTests
 {
-    private const string KeyLabel = "dev.containercache.key";
-
     private static RegistryReader Reader => EndToEnd.Reader;
 
     /// <summary>
@@ -30,7 +28,7 @@ public sealed class PublishContainerTests
         string[] noTagPublish = ["-p:ContainerRepository=" + noTag, "-p:ContainerCacheGenerateTag=false"];
         await app.PublishContainerAsync(noTagPublish);
         CollectionAssert.AreEquivalent(new[] { "latest" }, (await Reader.ListTagsAsync(noTag)).ToArray());
-        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(noTag, "latest"))[KeyLabel]);
+        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(noTag, "latest"))[EndToEnd.KeyLabel]);
         CommandResult again = await app.PublishContainerAsync(noTagPublish);
         StringAssert.Contains(again.Output, "Pushed image", "Without the key tag nothing can be found, so the image is built.");
         Assert.AreEqual(0, EndToEnd.Registry.CountRequests("GET", $"/v2/{noTag}/manifests/{app.KeyFileKey()}"), "No lookup is made.");
@@ -39,7 +37,7 @@ public sealed class PublishContainerTests
         string noLabels = app.Repository + "-nolabels";
         CommandResult unlabelled = await app.PublishContainerAsync("-p:ContainerRepository=" + noLabels, "-p:ContainerGenerateLabels=false");
         StringAssert.Contains(unlabelled.Output, "warning CONTAINERCACHE2001");
-        Assert.IsFalse((await Reader.GetLabelsAsync(noLabels, "latest")).ContainsKey(KeyLabel));
+        Assert.IsFalse((await Reader.GetLabelsAsync(noLabels, "latest")).ContainsKey(EndToEnd.KeyLabel));
         CollectionAssert.Contains((await Reader.ListTagsAsync(noLabels)).ToArray(), app.KeyFileKey(), "The tag still carries the key.");
 
         // An invalid tag prefix: a coded error naming it, no key file (the earlier publishes' is removed first), no image.
@@ -58,6 +56,6 @@ public sealed class PublishContainerTests
         await app.PublishContainerAsync("-p:ContainerRepository=" + disabled, "-p:ContainerCacheEnabled=false");
         Assert.IsFalse(File.Exists(keyFile));
         CollectionAssert.AreEquivalent(new[] { "latest" }, (await Reader.ListTagsAsync(disabled)).ToArray());
-        Assert.IsFalse((await Reader.GetLabelsAsync(disabled, "latest")).ContainsKey(KeyLabel));
+        Assert.IsFalse((await Reader.GetLabelsAsync(disabled, "latest")).ContainsKey(EndToEnd.KeyLabel));
     }
 }

@@ -13,7 +13,6 @@ public sealed class RegistryAuthTests
 {
     private const string User = "ci-bot";
     private const string Password = "Pa55-w0rd-for-the-test";
-    private const string KeyLabel = "dev.containercache.key";
 
     private static LocalRegistry _basic = null!;
     private static LocalRegistry _token = null!;
@@ -98,7 +97,7 @@ public sealed class RegistryAuthTests
         StringAssert.Contains(bearer.Output, "ContainerCache: hit:");
         Assert.IsTrue(_tokenServer.RequestCount > tokens, "The package got its tokens from the token service.");
         using var reader = new RegistryReader(_token.Host, new NetworkCredential(User, Password));
-        Assert.AreEqual(app.KeyFileKey(), (await reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        Assert.AreEqual(app.KeyFileKey(), (await reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
         AssertSecretNowhere(app, bearer);
     }
 

@@ -7,8 +7,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class RegistryCacheTests
 {
-    private const string KeyLabel = "dev.containercache.key";
-
     /// <summary>Prints what the SDK's outputs hold after PublishContainer, as a user's target would read them.</summary>
     private const string ShowOutputs = """
         <Target Name="ShowOutputs" AfterTargets="PublishContainer">
@@ -43,10 +41,10 @@ public sealed class RegistryCacheTests
         CollectionAssert.AreEquivalent(new[] { "latest", key, "built-1" }, (await Reader.ListTagsAsync(app.Repository)).ToArray(), "The user's tag, the key tag, and the miss tag of a built image.");
         string digest = (await Reader.GetManifestDigestAsync(app.Repository, "latest"))!;
         Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, key), "The key tag and the user's tag name the same image.");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[KeyLabel]);
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, key))[EndToEnd.KeyLabel]);
         using (JsonDocument inspected = await Skopeo.InspectAsync($"{EndToEnd.Registry.Host}/{app.Repository}:{key}"))
         {
-            Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(KeyLabel).GetString(), "An independent client reads the same.");
+            Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(EndToEnd.KeyLabel).GetString(), "An independent client reads the same.");
         }
 
         int uploads = Uploads(app);
@@ -68,7 +66,7 @@ public sealed class RegistryCacheTests
         CollectionAssert.DoesNotContain((await Reader.ListTagsAsync(app.Repository)).ToArray(), "built-2", "Miss tags are applied only when the image is built.");
         using (JsonDocument inspected = await Skopeo.InspectAsync($"{EndToEnd.Registry.Host}/{app.Repository}:2.0"))
         {
-            Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(KeyLabel).GetString());
+            Assert.AreEqual(key, inspected.RootElement.GetProperty("Labels").GetProperty(EndToEnd.KeyLabel).GetString());
         }
 
         // An edit: a new key, a miss, a new image under latest.
@@ -78,7 +76,7 @@ public sealed class RegistryCacheTests
         Assert.AreNotEqual(key, editedKey, "A source edit changes the key.");
         StringAssert.Contains(edited.Output, "ContainerCache: miss:");
         Assert.AreNotEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "latest"));
-        Assert.AreEqual(editedKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        Assert.AreEqual(editedKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
 
         // The revert: the old key, a hit on the first image.
         app.EditProgram(original);
@@ -86,7 +84,7 @@ public sealed class RegistryCacheTests
         Assert.AreEqual(key, app.KeyFileKey(), "Reverting the edit gives the old key back.");
         StringAssert.Contains(reverted.Output, "ContainerCache: hit:");
         Assert.AreEqual(digest, await Reader.GetManifestDigestAsync(app.Repository, "latest"), "latest points back at the first image.");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
         CollectionAssert.IsSubsetOf(new[] { key, editedKey }, (await Reader.ListTagsAsync(app.Repository)).ToArray());
 
         // Reuse off, the key's image stored: it is built and stamped again, and not even looked up
@@ -95,7 +93,7 @@ public sealed class RegistryCacheTests
         CommandResult reuseOff = await app.PublishContainerAsync("-p:ContainerCacheReuse=false");
         Assert.IsFalse(reuseOff.Output.Contains("ContainerCache: hit"), reuseOff.Output);
         StringAssert.Contains(reuseOff.Output, "Pushed image");
-        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], "The key is still stamped.");
+        Assert.AreEqual(app.KeyFileKey(), (await Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel], "The key is still stamped.");
         Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{app.KeyFileKey()}"), "No lookup.");
 
         string image = $"{EndToEnd.Registry.Host}/{app.Repository}:latest";
@@ -144,7 +142,7 @@ public sealed class RegistryCacheTests
         string imageKey = app.KeyFileKey();
         Assert.AreNotEqual(plainKey, imageKey);
         StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), EndToEnd.BaseDigest);
-        Assert.AreEqual(imageKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        Assert.AreEqual(imageKey, (await Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
 
         // Pinned by digest: the plain publish writes the key the image carries.
         string pinned = app.Repository + "-pinned";
@@ -153,7 +151,7 @@ public sealed class RegistryCacheTests
         string pinnedKey = app.KeyFileKey();
         await app.PublishContainerAsync(pinnedBase);
         Assert.AreEqual(pinnedKey, app.KeyFileKey());
-        Assert.AreEqual(pinnedKey, (await Reader.GetLabelsAsync(pinned, "latest"))[KeyLabel]);
+        Assert.AreEqual(pinnedKey, (await Reader.GetLabelsAsync(pinned, "latest"))[EndToEnd.KeyLabel]);
 
         // Re-pushed under the same tag: a new key, a miss, a new image.
         string baseTag = "moving-" + Guid.NewGuid().ToString("N")[..8];
@@ -172,7 +170,7 @@ public sealed class RegistryCacheTests
         Assert.AreNotEqual(first, patched, "A base re-pushed under the same tag changes the key.");
         StringAssert.Contains(second.Output, "ContainerCache: miss:");
         StringAssert.Contains(File.ReadAllText(KeyFilePath(app)), patchedBase);
-        Assert.AreEqual(patched, (await Reader.GetLabelsAsync(repushed, "latest"))[KeyLabel]);
+        Assert.AreEqual(patched, (await Reader.GetLabelsAsync(repushed, "latest"))[EndToEnd.KeyLabel]);
     }
 
     private static int Uploads(TestApp app) =>

@@ -11,8 +11,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class RegistryFaultTests
 {
-    private const string KeyLabel = "dev.containercache.key";
-
     /// <summary>
     /// One app through the proxy: a fault of each family while the key's image is looked up (a status,
     /// garbage, a dropped connection, a timeout: each a whole publish; the other kinds, 401, 403, a
@@ -53,7 +51,7 @@ public sealed class RegistryFaultTests
             StringAssert.Contains(result.Output, says ?? "", $"{name}: the warning says why.");
             Assert.IsFalse(result.Output.Contains("ContainerCache: hit"), $"{name}: never a hit.\n{result.Output}");
             StringAssert.Contains(result.Output, "Pushed image", $"{name}: the SDK builds and pushes as usual.");
-            Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], $"{name}: the image is right.");
+            Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel], $"{name}: the image is right.");
             Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"{name}: bounded, took {stopwatch.Elapsed}.");
         }
 
@@ -102,8 +100,8 @@ public sealed class RegistryFaultTests
         StringAssert.Contains(publish.Output, "did not answer within 2 s");
         Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(90), $"Base resolution bounded, took {stopwatch.Elapsed}.");
         string nameOnlyKey = app.KeyFileKey();
-        Assert.AreEqual(nameOnlyKey, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
-        Assert.AreEqual(nameOnlyKey, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, nameOnlyKey))[KeyLabel], "Built and stamped under the key's tag.");
+        Assert.AreEqual(nameOnlyKey, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
+        Assert.AreEqual(nameOnlyKey, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, nameOnlyKey))[EndToEnd.KeyLabel], "Built and stamped under the key's tag.");
 
         // A status instead, reuse on: the same warning, and the key file says the base's digest is unknown.
         // The key's image is stored, yet not even looked up: the stale-image setup of a brief registry fault.
@@ -119,7 +117,7 @@ public sealed class RegistryFaultTests
         Assert.IsFalse(unresolved.Output.Contains("ContainerCache: hit"), unresolved.Output);
         StringAssert.Contains(unresolved.Output, "Pushed image");
         Assert.AreEqual(lookups, EndToEnd.Registry.CountRequests("GET", $"/v2/{app.Repository}/manifests/{nameOnlyKey}"), "Not even looked up.");
-        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel]);
+        Assert.AreEqual(app.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel]);
 
         // Verify with the base unresolved: no key that names the base's content, so no check can pass.
         proxy.ClearFaults();

@@ -6,8 +6,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class SdkContractTests
 {
-    private const string KeyLabel = "dev.containercache.key";
-
     [TestMethod]
     public async Task AnSdkWithoutANameThePackageReliesOn_IsCONTAINERCACHE2005_AndTheImageIsKeyedAndStamped_ButNeverReused()
     {
@@ -33,7 +31,7 @@ public sealed class SdkContractTests
         }
 
         string key = app.KeyFileKey();
-        Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[KeyLabel], "The key is stamped.");
+        Assert.AreEqual(key, (await EndToEnd.Reader.GetLabelsAsync(app.Repository, "latest"))[EndToEnd.KeyLabel], "The key is stamped.");
         CollectionAssert.Contains((await EndToEnd.Reader.ListTagsAsync(app.Repository)).ToArray(), key);
 
         CommandResult unchanged = await app.PublishContainerAsync();

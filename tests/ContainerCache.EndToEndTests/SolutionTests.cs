@@ -17,8 +17,8 @@ public sealed class SolutionTests
         await PublishAsync(root);
         string a1 = a.KeyFileKey(), b1 = b.KeyFileKey();
         Assert.AreNotEqual(a1, b1);
-        Assert.AreEqual(a1, (await EndToEnd.Reader.GetLabelsAsync(a.Repository, "latest"))["dev.containercache.key"]);
-        Assert.AreEqual(b1, (await EndToEnd.Reader.GetLabelsAsync(b.Repository, "latest"))["dev.containercache.key"]);
+        Assert.AreEqual(a1, (await EndToEnd.Reader.GetLabelsAsync(a.Repository, "latest"))[EndToEnd.KeyLabel]);
+        Assert.AreEqual(b1, (await EndToEnd.Reader.GetLabelsAsync(b.Repository, "latest"))[EndToEnd.KeyLabel]);
 
         a.EditProgram("System.Console.WriteLine(Greeting.Text + \" from A, edited\");");
         await PublishAsync(root);
@@ -30,8 +30,8 @@ public sealed class SolutionTests
         await PublishAsync(root);
         Assert.AreNotEqual(a2, a.KeyFileKey(), "The shared library ships in A.");
         Assert.AreNotEqual(b2, b.KeyFileKey(), "The shared library ships in B.");
-        Assert.AreEqual(a.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(a.Repository, "latest"))["dev.containercache.key"]);
-        Assert.AreEqual(b.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(b.Repository, "latest"))["dev.containercache.key"]);
+        Assert.AreEqual(a.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(a.Repository, "latest"))[EndToEnd.KeyLabel]);
+        Assert.AreEqual(b.KeyFileKey(), (await EndToEnd.Reader.GetLabelsAsync(b.Repository, "latest"))[EndToEnd.KeyLabel]);
     }
 
     [TestMethod]

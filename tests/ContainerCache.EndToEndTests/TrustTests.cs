@@ -13,8 +13,6 @@ namespace ContainerCache.EndToEndTests;
 [TestClass]
 public sealed class TrustTests
 {
-    private const string KeyLabel = "dev.containercache.key";
-
     private static RegistryReader Reader => EndToEnd.Reader;
 
     /// <summary>
@@ -63,17 +61,17 @@ public sealed class TrustTests
         StringAssert.Contains(result.Output, "has no dev.containercache.key label");
         StringAssert.Contains(result.Output, "Pushed image");
         Assert.AreNotEqual(impostor, await Reader.GetManifestDigestAsync(unlabelled, key), "The key tag now names the real image.");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(unlabelled, key))[KeyLabel]);
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(unlabelled, "latest"))[KeyLabel]);
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(unlabelled, key))[EndToEnd.KeyLabel]);
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(unlabelled, "latest"))[EndToEnd.KeyLabel]);
 
         // An image labelled with another key.
         string otherRepository = app.Repository + "-otherkey";
         string other = new string('0', 32);
-        await BaseImage.PushAsync(host, otherRepository, key, [("linux", "amd64")], labels: new Dictionary<string, string> { [KeyLabel] = other });
+        await BaseImage.PushAsync(host, otherRepository, key, [("linux", "amd64")], labels: new Dictionary<string, string> { [EndToEnd.KeyLabel] = other });
         CommandResult otherKey = await app.PublishContainerAsync("-p:ContainerRepository=" + otherRepository);
 
         StringAssert.Contains(otherKey.Output, $"is labelled with the key {other}, not {key}");
         StringAssert.Contains(otherKey.Output, "Pushed image");
-        Assert.AreEqual(key, (await Reader.GetLabelsAsync(otherRepository, key))[KeyLabel]);
+        Assert.AreEqual(key, (await Reader.GetLabelsAsync(otherRepository, key))[EndToEnd.KeyLabel]);
     }
 }
