@@ -5,6 +5,7 @@
 #
 #   bash tests/benchmarks/republish.sh              # 7 measured rounds per variant
 #   BENCH_ROUNDS=5 bash tests/benchmarks/republish.sh
+#   BENCH_MSBUILD_SERVER=1 bash tests/benchmarks/republish.sh   # through the MSBuild server (below)
 #
 # Apps: samples/HelloContainer framework-dependent ("fdd") and self-contained for linux-x64 ("sc",
 # a ~79 MB publish directory). Each (app, variant) pair gets its own copy of the sample and its own
@@ -51,6 +52,10 @@
 # in its container step.
 #
 # Every dotnet process is fresh (-nodeReuse:false), as in CI. Variants alternate in every round.
+# BENCH_MSBUILD_SERVER=1 runs every dotnet command of the apps through the MSBuild server instead
+# (DOTNET_CLI_USE_MSBUILD_SERVER=1, node reuse on; the default of the .NET 11 SDK): one long-lived
+# process, warm for both variants from the warm-up on, with the package's registry connections
+# kept between builds. It is shut down at the end.
 # Every measured run checks: package = "ContainerCache: hit" and no image pushed; SDK alone = an
 # image pushed and no ContainerCache output; the republish compiled and copied nothing (the app's
 # DLL in bin/ and in the publish directory keep their timestamps).
@@ -63,10 +68,18 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$root/artifacts/benchmarks"
 rounds="${BENCH_ROUNDS:-7}"
 positive_integer BENCH_ROUNDS "$rounds"
+server="${BENCH_MSBUILD_SERVER:-0}"
+[[ "$server" =~ ^[01]$ ]] || die "BENCH_MSBUILD_SERVER must be 0 or 1, not '$server'"
 
 # The NuGet cache persists across runs (the self-contained app's runtime pack is large); the
 # freshly packed ContainerCache is taken from it anew every run.
 bench_environment "$work"
+reuse=(-nodeReuse:false)
+if [ "$server" = 1 ]; then
+  export DOTNET_CLI_USE_MSBUILD_SERVER=1
+  unset MSBUILDDISABLENODEREUSE
+  reuse=()
+fi
 
 
 bash "$root/tests/prerequisites.sh"
@@ -82,7 +95,7 @@ ls "$work/local-packages"
 
 step "Start a local registry (docker-registry) with a base image"
 registry_pid=
-trap 'stop_pids $registry_pid' EXIT
+trap 'stop_pids $registry_pid; [ "$server" = 1 ] && dotnet build-server shutdown --msbuild >/dev/null 2>&1' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 start_test_registry "$work" "$work/logs"
@@ -179,7 +192,7 @@ republish() {
   local t0 t1 load
   load=$(load1)
   t0=$(now_ns)
-  run "$log" dotnet publish "$dir" -c Release -t:PublishContainer --no-restore -nodeReuse:false -tl:off \
+  run "$log" dotnet publish "$dir" -c Release -t:PublishContainer --no-restore "${reuse[@]}" -tl:off \
     -clp:PerformanceSummary "${p[@]}"
   t1=$(now_ns)
   local wall_ms=$(( (t1 - t0) / 1000000 )) msbuild_ms eval_ms
@@ -237,7 +250,7 @@ build_step() {
   local t0 t1 load
   load=$(load1)
   t0=$(now_ns)
-  run "$log" dotnet build "$dir" -c Release -t:PublishContainer --no-restore -nodeReuse:false -tl:off \
+  run "$log" dotnet build "$dir" -c Release -t:PublishContainer --no-restore "${reuse[@]}" -tl:off \
     -clp:PerformanceSummary "${p[@]}"
   t1=$(now_ns)
   local wall_ms=$(( (t1 - t0) / 1000000 )) msbuild_ms eval_ms key_ms
@@ -268,11 +281,11 @@ for app in "${apps[@]}"; do
     make_app "$app-$variant"
     mapfile -t p < <(props "$app" "$variant")
     log="$work/logs/$app-$variant-warmup.log"
-    run "$log" dotnet publish "$work/apps/$app-$variant" -c Release -t:PublishContainer -nodeReuse:false -tl:off "${p[@]}"
+    run "$log" dotnet publish "$work/apps/$app-$variant" -c Release -t:PublishContainer "${reuse[@]}" -tl:off "${p[@]}"
     grep -q 'Pushed image' "$log" || die "warm-up publish of $app-$variant pushed no image ($log)"
     # The plain publish: which targets run without -t:PublishContainer.
     log="$work/logs/$app-$variant-plain.log"
-    run "$log" dotnet publish "$work/apps/$app-$variant" -c Release --no-restore -nodeReuse:false -tl:off -clp:PerformanceSummary "${p[@]}"
+    run "$log" dotnet publish "$work/apps/$app-$variant" -c Release --no-restore "${reuse[@]}" -tl:off -clp:PerformanceSummary "${p[@]}"
     ! grep -q 'Pushed image' "$log" || die "the plain publish of $app-$variant pushed an image ($log)"
     perf_targets "$log" | awk '{print $1}' | sort >"$work/logs/$app-$variant-plain-targets.txt"
     grep -qx ComputeContainerConfig "$work/logs/$app-$variant-plain-targets.txt" && where="after Publish (a plain publish runs it too)" || where="in the container step only"
@@ -297,6 +310,13 @@ echo "$(machine); started $date_start"
 echo "Load average (1, 5, 15 min): $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
   "1-min load at the measured runs: median $(tail -n +2 "$republish_csv" "$build_csv" | awk -F, 'NF > 1 {print $NF}' | sort -n | awk '{x[NR]=$1} END {print x[int((NR+1)/2)] ", max " x[NR]}')"
 echo "Rounds: $rounds per variant and metric. pkg = ContainerCache, every run a reuse hit; sdk = -p:ContainerCacheEnabled=false, every run builds and pushes."
+if [ "$server" = 1 ]; then
+  echo "MSBuild: every command through one warm MSBuild server (BENCH_MSBUILD_SERVER=1), not a fresh process."
+  fresh="through the warm MSBuild server"
+else
+  echo "MSBuild: a fresh process per command (-nodeReuse:false)."
+  fresh="in a fresh process"
+fi
 echo
 echo "Primary: container step of the unchanged republish \`dotnet publish -t:PublishContainer\` (ms, sum of the container-step targets)"
 echo
@@ -329,7 +349,7 @@ for app in "${apps[@]}"; do
   done
 done
 echo
-echo "Secondary: \`dotnet build -t:PublishContainer\` in a fresh process, the container step alone (cold: the package's one key is computed here)"
+echo "Secondary: \`dotnet build -t:PublishContainer\` $fresh, the container step alone (the package's one key is computed here)"
 echo
 echo "| app | variant | MSBuild median ms | min | max | ratio SDK/pkg | ContainerCacheComputeKey median | wall median |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
