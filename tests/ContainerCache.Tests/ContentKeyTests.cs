@@ -30,7 +30,7 @@ public sealed class ContentKeyTests
     public void GoldenKey_EmptyDirectoryNoSettings()
     {
         using var dir = new TempDirectory();
-        Assert.AreEqual("9c4c02f9e7dfdcb584a1aec5f6fb5263", KeyOf(dir.Path));
+        Assert.AreEqual("0a7703b5b472bbb8218562d4ea02fe1b", KeyOf(dir.Path));
     }
 
     [TestMethod]
@@ -38,7 +38,7 @@ public sealed class ContentKeyTests
     {
         using var dir = SamplePublishDirectory();
         string key = KeyOf(dir.Path, new ContainerSetting("entrypoint", ["dotnet", "app.dll"]), new ContainerSetting("env:A", "1"));
-        Assert.AreEqual("5ae15043e38b71437582783760c3d3ad", key);
+        Assert.AreEqual("3370d45809fd7ab2bba4ec2d2aeafa9e", key);
     }
 
     [TestMethod]

@@ -16,7 +16,7 @@ public sealed class ContentNormalizationTests
         // Computed independently: the documented encoding over the manifest with its Last-Modified value emptied.
         using var dir = new TempDirectory();
         dir.Write("App.staticwebassets.endpoints.json", Manifest);
-        Assert.AreEqual("49d422b8c1851931f5aa054c1b3d7eb6", KeyOf(dir.Path));
+        Assert.AreEqual("1875bee55b8d552fbc33f545b8c3314f", KeyOf(dir.Path));
     }
 
     [TestMethod]
@@ -71,5 +71,67 @@ public sealed class ContentNormalizationTests
         StringAssert.Contains(json, "\"path\": \"App.staticwebassets.endpoints.json\", \"kind\": \"file\", \"size\": ");
         StringAssert.Contains(json, "\"normalized\": \"staticWebAssetsLastModified\"");
         Assert.AreEqual(1, json.Split("normalized").Length - 1);
+    }
+
+    // Shaped as the SDK writes it (indented): one route, served plain and compressed.
+    private static string Endpoint(string route, string file) => $$"""
+            {
+              "Route": "{{route}}",
+              "AssetFile": "{{file}}",
+              "ResponseHeaders": [ { "Name": "ETag", "Value": "\"{{file}}\"" }, { "Name": "Last-Modified", "Value": "Mon, 23 Nov 2026 19:22:35 GMT" } ]
+            }
+        """;
+
+    private static string ManifestOf(params string[] endpoints) =>
+        "{\n  \"Version\": 1,\n  \"ManifestType\": \"Publish\",\n  \"Endpoints\": [\n" + string.Join(",\n", endpoints) + "\n  ]\n}";
+
+    [TestMethod]
+    public void EndpointsOfOneRoute_InAnotherOrder_GiveTheSameKey()
+    {
+        // The SDK orders one route's endpoints by the asset files' absolute paths: a package's asset
+        // (Identity UI) and its compressed forms in obj/ came out in another order in another folder.
+        using var dir = new TempDirectory();
+        string plain = Endpoint("Identity/css/site.css", "Identity/css/site.css"), gzip = Endpoint("Identity/css/site.css", "Identity/css/site.css.gz");
+        string other = Endpoint("css/app.css", "css/app.css");
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(other, gzip, plain));
+        string key = KeyOf(dir.Path);
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(other, plain, gzip));
+        Assert.AreEqual(key, KeyOf(dir.Path));
+    }
+
+    [TestMethod]
+    public void EndpointsOfDifferentRoutes_InAnotherOrder_StillChangeTheKey()
+    {
+        using var dir = new TempDirectory();
+        string a = Endpoint("a.css", "a.css"), b = Endpoint("b.css", "b.css");
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(a, b));
+        string key = KeyOf(dir.Path);
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(b, a));
+        Assert.AreNotEqual(key, KeyOf(dir.Path), "Only the order within one route is build noise; the SDK sorts routes.");
+    }
+
+    [TestMethod]
+    public void AnEndpointOfASortedRoute_ThatChanges_StillChangesTheKey()
+    {
+        using var dir = new TempDirectory();
+        string plain = Endpoint("site.css", "site.css"), gzip = Endpoint("site.css", "site.css.gz");
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(gzip, plain));
+        string key = KeyOf(dir.Path);
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(Endpoint("site.css", "site.css.br"), plain));
+        Assert.AreNotEqual(key, KeyOf(dir.Path));
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(gzip, plain, plain));
+        Assert.AreNotEqual(key, KeyOf(dir.Path), "A duplicated endpoint is content, not order.");
+    }
+
+    [TestMethod]
+    public void AManifestThatDoesNotParse_IsHashedAsItIs()
+    {
+        using var dir = new TempDirectory();
+        string plain = Endpoint("site.css", "site.css"), gzip = Endpoint("site.css", "site.css.gz");
+        string cut = ManifestOf(gzip, plain).Replace("\n  ]\n}", "");
+        dir.Write("App.staticwebassets.endpoints.json", cut);
+        string key = KeyOf(dir.Path);
+        dir.Write("App.staticwebassets.endpoints.json", ManifestOf(plain, gzip).Replace("\n  ]\n}", ""));
+        Assert.AreNotEqual(key, KeyOf(dir.Path), "No array end, no reordering: every byte counts in place.");
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -18,7 +19,10 @@ internal static class ContentNormalization
     /// ASP.NET Core's static web assets manifest (<c>*.staticwebassets.endpoints.json</c>) records
     /// each asset file's modification time as a <c>Last-Modified</c> response header, so two clean
     /// publishes of the same app differ. The values are blanked before hashing; the content-based
-    /// <c>ETag</c>, length and fingerprint of each asset stay in.
+    /// <c>ETag</c>, length and fingerprint of each asset stay in. It also lists the endpoints of one
+    /// route (an asset and its compressed forms) in an order that follows the absolute paths of the
+    /// asset files, so a package's assets (Identity UI) came out in another order when the app was
+    /// built in another folder; endpoints of one route are hashed sorted, each kept whole.
     /// </summary>
     public const string StaticWebAssetsLastModified = "staticWebAssetsLastModified";
 
@@ -54,6 +58,137 @@ internal static class ContentNormalization
         byte[] bytes = SmallFile.ReadAll(content, MaxBytes) ?? throw new ContainerCacheException(
             DiagnosticMessages.StaticWebAssetsManifestTooLarge.With(file ?? "(a stream)", SmallFile.Describe(MaxBytes)));
         string text = ByteForByte.GetString(bytes);
-        return ByteForByte.GetBytes(LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\""));
+        text = LastModified.Replace(text, "\"Name\":\"Last-Modified\",\"Value\":\"\"");
+        return ByteForByte.GetBytes(SortEndpointsOfEachRoute(text));
+    }
+
+    private static readonly Regex EndpointsArray = new("\"Endpoints\"\\s*:\\s*\\[", RegexOptions.CultureInvariant);
+
+    private static readonly Regex Route = new("\"Route\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Sorts, ordinally, each run of consecutive endpoints that name the same route (the SDK sorts by
+    /// route already). Every endpoint's bytes and every byte between endpoints stay where they were;
+    /// anything that is not the expected shape is left as it is.
+    /// </summary>
+    private static string SortEndpointsOfEachRoute(string text)
+    {
+        Match array = EndpointsArray.Match(text);
+        if (!array.Success)
+        {
+            return text;
+        }
+
+        List<(int Start, int End)>? elements = SplitArray(text, array.Index + array.Length);
+        if (elements is null || elements.Count < 2)
+        {
+            return text;
+        }
+
+        var values = new string[elements.Count];
+        var routes = new string?[elements.Count];
+        for (int i = 0; i < elements.Count; i++)
+        {
+            values[i] = text.Substring(elements[i].Start, elements[i].End - elements[i].Start);
+            Match route = Route.Match(values[i]);
+            routes[i] = route.Success ? route.Groups[1].Value : null;
+        }
+
+        for (int first = 0; first < values.Length;)
+        {
+            int last = first + 1;
+            while (last < values.Length && routes[first] is not null && routes[last] == routes[first])
+            {
+                last++;
+            }
+
+            Array.Sort(values, first, last - first, StringComparer.Ordinal);
+            first = last;
+        }
+
+        var result = new StringBuilder(text.Length);
+        int copied = 0;
+        for (int i = 0; i < elements.Count; i++)
+        {
+            result.Append(text, copied, elements[i].Start - copied).Append(values[i]);
+            copied = elements[i].End;
+        }
+
+        return result.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    /// <summary>The spans of a JSON array's elements, whitespace around them left out; null if the array does not end.</summary>
+    private static List<(int Start, int End)>? SplitArray(string text, int position)
+    {
+        var elements = new List<(int Start, int End)>();
+        int depth = 0, start = -1, end = -1;
+        bool inString = false;
+        for (int i = position; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                end = i + 1;
+                continue;
+            }
+
+            if (depth == 0 && (c == ',' || c == ']'))
+            {
+                if (start < 0)
+                {
+                    // An empty array, or an empty element (not JSON): leave the text alone.
+                    return c == ']' && elements.Count == 0 ? elements : null;
+                }
+
+                elements.Add((start, end));
+                if (c == ']')
+                {
+                    return elements;
+                }
+
+                start = -1;
+                continue;
+            }
+
+            if (c is ' ' or '\t' or '\r' or '\n')
+            {
+                continue;
+            }
+
+            if (start < 0)
+            {
+                start = i;
+            }
+
+            if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c is '{' or '[')
+            {
+                depth++;
+            }
+            else if (c is '}' or ']')
+            {
+                depth--;
+                if (depth < 0)
+                {
+                    return null;
+                }
+            }
+
+            end = i + 1;
+        }
+
+        return null;
     }
 }

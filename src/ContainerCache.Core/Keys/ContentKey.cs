@@ -12,8 +12,8 @@ namespace ContainerCache.Keys;
 internal sealed class ContentKey
 {
     /// <summary>Bumped whenever the encoding changes, so every key changes with it.</summary>
-    /// <remarks>2: the content of static web assets manifests is hashed after normalisation.</remarks>
-    public const uint FormatVersion = 2;
+    /// <remarks>2: the content of static web assets manifests is hashed after normalisation; 3: with the endpoints of each route sorted.</remarks>
+    public const uint FormatVersion = 3;
 
     private const string Magic = "ContainerCache.ContentKey";
 
