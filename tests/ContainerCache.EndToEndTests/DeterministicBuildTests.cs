@@ -19,8 +19,14 @@ public sealed class DeterministicBuildTests
     /// </summary>
     internal static Task BothAsync(Task<CommandResult> first, Task<CommandResult> second) => Task.WhenAll(first, second);
 
+    /// <summary>
+    /// Another folder, deeper, that sorts after the run's NuGet package folder where the apps' own
+    /// folder sorts before it: the SDK orders a route's static web assets by their absolute paths, so
+    /// a package's asset (blazor.web.js) and its compressed copies in obj/ list in another order on
+    /// either side of it (found on eShopOnWeb and TodoApi; "elsewhere-" sorted before it and hid it).
+    /// </summary>
     internal static string Elsewhere(string name) =>
-        Path.Combine(EndToEnd.WorkDirectory, "elsewhere-" + Guid.NewGuid().ToString("N")[..8], "deeper", "still", name);
+        Path.Combine(EndToEnd.WorkDirectory, "relocated-" + Guid.NewGuid().ToString("N")[..8], "deeper", "still", name);
 
     [TestMethod]
     public async Task SameSourcesInAnotherDirectoryAtAnotherDepth_AndUnderAnotherUsersHome_SameKey()
