@@ -29,6 +29,11 @@ public sealed class ProjectReferenceTests
         MSBuildResult off = await app.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-p:ContainerCacheMapSourcePaths=false");
         Assert.AreEqual(0, off.ExitCode, off.Log);
         Assert.AreEqual(0, off.DiagnosticsWithCode(Code).Count(), off.Log);
+
+        // Silenced as the page says.
+        MSBuildResult silenced = await app.RunAsync("-t:Publish", "-p:NoBuild=true", "-p:_IsPublishing=true", "-p:NoWarn=" + Code);
+        Assert.AreEqual(0, silenced.ExitCode, silenced.Log);
+        Assert.AreEqual(0, silenced.DiagnosticsWithCode(Code).Count(), silenced.Log);
     }
 
     [TestMethod]
