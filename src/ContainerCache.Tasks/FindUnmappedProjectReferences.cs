@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.IO;
 using ContainerCache.Diagnostics;
 using ContainerCache.PublishOutput;
@@ -20,24 +20,50 @@ public sealed class FindUnmappedProjectReferences : ContainerCacheTask
 
     protected override void ExecuteCore()
     {
-        var warned = new HashSet<string>(StringComparer.Ordinal);
+        ConcurrentDictionary<string, bool> warned = WarnedInThisBuild();
         foreach (ITaskItem assembly in Assemblies)
         {
             string project = assembly.GetMetadata("MSBuildSourceProjectFile");
             string dll = assembly.ItemSpec;
-            if (!IsPath(project) || !IsPath(dll) || warned.Contains(project))
+            if (!IsPath(project) || !IsPath(dll) || warned.ContainsKey(project))
             {
                 continue;
             }
 
             string? pdbPath = CodeViewPath.Read(dll);
             LogInput("ReferencedProjectDebugPath", $"{dll}: {pdbPath ?? "(none)"}");
-            if (CodeViewPath.IsUnder(pdbPath, Path.GetDirectoryName(project) ?? "") && warned.Add(project))
+            if (CodeViewPath.IsUnder(pdbPath, Path.GetDirectoryName(project) ?? "") && warned.TryAdd(project, true))
             {
                 Report(DiagnosticMessages.UnmappedProjectReference.With(project, dll, pdbPath!));
             }
         }
     }
+
+    /// <summary>
+    /// The projects warned about in this build: a multi-platform publish publishes once per platform,
+    /// and the same library's DLL needs saying once.
+    /// </summary>
+    private ConcurrentDictionary<string, bool> WarnedInThisBuild()
+    {
+        const string Name = "ContainerCache.UnmappedProjectReferences";
+        if (BuildEngine is not IBuildEngine4 engine)
+        {
+            return new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        }
+
+        lock (Lock)
+        {
+            if (engine.GetRegisteredTaskObject(Name, RegisteredTaskObjectLifetime.Build) is not ConcurrentDictionary<string, bool> warned)
+            {
+                warned = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+                engine.RegisterTaskObject(Name, warned, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+            }
+
+            return warned;
+        }
+    }
+
+    private static readonly object Lock = new();
 
     /// <summary>An absolute path .NET Framework's Path methods take without throwing.</summary>
     private static bool IsPath(string path) =>
