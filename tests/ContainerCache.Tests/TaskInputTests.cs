@@ -41,7 +41,7 @@ public sealed class TaskInputTests
     public void EveryTaskIsFound()
     {
         CollectionAssert.AreEquivalent(
-            new[] { "ComputeContainerCacheKey", "ComputeContainerImageKey", "ComputeContainerIndexKey", "FindMissingSdkNames", "RememberLocalImage", "ReportContainerCacheDiagnostic", "ReuseContainerArchive", "ReuseContainerImage", "ReuseLocalImage", "VerifyContainerImage", "WriteContainerCacheResults" },
+            new[] { "ComputeContainerCacheKey", "ComputeContainerImageKey", "ComputeContainerIndexKey", "FindMissingSdkNames", "FindUnmappedProjectReferences", "RememberLocalImage", "ReportContainerCacheDiagnostic", "ReuseContainerArchive", "ReuseContainerImage", "ReuseLocalImage", "VerifyContainerImage", "WriteContainerCacheResults" },
             TaskTypes.Select(t => t.Name).ToArray(),
             "A new task is covered here by reflection; this list only makes sure reflection finds them.");
         Assert.IsTrue(TaskTypes.All(t => t.IsSubclassOf(typeof(ContainerCacheTask))), "Every task reports bad input the one way.");

@@ -53,6 +53,9 @@ internal static class DiagnosticCodes
     /// <summary>The local engine the SDK loads into (docker, podman) is not there, failed or did not answer in time: the image is built.</summary>
     public const string LocalStoreUnavailable = "CONTAINERCACHE2006";
 
+    /// <summary>A DLL built by a project this publish references records the folder it was built in: the same sources elsewhere give another key.</summary>
+    public const string UnmappedProjectReference = "CONTAINERCACHE2007";
+
     /// <summary>Every code, in order; the titles are the doc pages' titles.</summary>
     public static IReadOnlyList<Diagnostic> All { get; } =
     [
@@ -77,6 +80,7 @@ internal static class DiagnosticCodes
         Warning(StaleFiles, "files an earlier publish left in the publish directory ship in the image"),
         Warning(SdkNameMissing, "the .NET SDK lacks a name the package relies on"),
         Warning(LocalStoreUnavailable, "the local image store could not be asked for the image of this key"),
+        Warning(UnmappedProjectReference, "a referenced project's DLL records the folder it was built in"),
     ];
 
     /// <summary>The doc page of <paramref name="code"/>.</summary>

@@ -263,6 +263,12 @@ internal static class DiagnosticMessages
     public static readonly DiagnosticMessage<string, string, string> LocalEngineUnavailable = new(DiagnosticCodes.LocalStoreUnavailable,
         "The local image store ({0}) could not be asked for the image of key {1}, so the image is built as usual: {2}");
 
+    // CONTAINERCACHE2007: a referenced project's DLL records the folder it was built in.
+
+    /// <summary>{0}: the referenced project's file; {1}: its DLL; {2}: the PDB path the DLL records.</summary>
+    public static readonly DiagnosticMessage<string, string, string> UnmappedProjectReference = new(DiagnosticCodes.UnmappedProjectReference,
+        "The project {0}, which this publish references, was built without ContainerCache's path mapping: its DLL {1} records the folder it was built in ({2}), and ships in the image, so the same sources in another folder or clone give another key. Reference ContainerCache from every project that ships (a PackageReference in Directory.Build.props, or a GlobalPackageReference), or give that project PathMap=$(MSBuildProjectDirectory)=/_/.");
+
     /// <summary>Every message, by its name here.</summary>
     public static IReadOnlyDictionary<string, DiagnosticTemplate> All => s_all ??= typeof(DiagnosticMessages)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
