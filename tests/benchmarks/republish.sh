@@ -27,6 +27,7 @@
 #     (_ContainerCacheValidateProperties, _ContainerCacheRememberKeyFile, _ContainerCacheComputeContainerConfig,
 #     _ContainerCacheComputeImageConfig, _ContainerCacheComputePlatformImageConfig, _ContainerCacheFindPostPublish,
 #     _ContainerCacheNotePublish, _ContainerCacheCollectInputs, _ContainerCacheCollectProducedFiles,
+#     _ContainerCacheFindUnmappedProjectReferences,
 #     _ContainerCacheCheckSdk) and except
 #     ContainerCacheComputeKey (the key computed after Publish, which a plain publish pays too).
 #   - the SDK's container settings targets (ComputeContainerConfig, ComputeContainerBaseImage,
@@ -124,7 +125,7 @@ forbidden_targets='^(Restore|_GenerateRestoreGraph|Build|CoreBuild|CoreCompile|C
 # The primary metric's classification of targets (see the header).
 config_targets=" ComputeContainerConfig ComputeContainerBaseImage _ContainerEstablishRIDNess _ComputeContainerExecutionArgs _ParseItemsForPublishingSingleContainer "
 nested_targets=" _PublishSingleContainer _PublishMultiArchContainers "
-publish_step_targets=" ContainerCacheComputeKey _ContainerCacheRememberKeyFile _ContainerCacheValidateProperties _ContainerCacheComputeContainerConfig _ContainerCacheComputeImageConfig _ContainerCacheComputePlatformImageConfig _ContainerCacheFindPostPublish _ContainerCacheNotePublish _ContainerCacheCollectInputs _ContainerCacheCollectProducedFiles _ContainerCacheCheckSdk _ContainerVerifySDKVersion _CheckContainersPackage "
+publish_step_targets=" ContainerCacheComputeKey _ContainerCacheRememberKeyFile _ContainerCacheValidateProperties _ContainerCacheComputeContainerConfig _ContainerCacheComputeImageConfig _ContainerCacheComputePlatformImageConfig _ContainerCacheFindPostPublish _ContainerCacheNotePublish _ContainerCacheCollectInputs _ContainerCacheCollectProducedFiles _ContainerCacheCheckSdk _ContainerCacheFindUnmappedProjectReferences _ContainerVerifySDKVersion _CheckContainersPackage "
 
 # classify TARGET: counted (container step), nested (inside PublishContainer's time), publish, or unknown.
 classify() {
