@@ -14,9 +14,12 @@ public sealed class SolutionTests
     {
         (string root, TestApp a, TestApp b) = await CreateSolutionAsync(libraryReferencesThePackage: false);
 
-        await PublishAsync(root);
+        CommandResult first = await PublishAsync(root);
         string a1 = a.KeyFileKey(), b1 = b.KeyFileKey();
         Assert.AreNotEqual(a1, b1);
+
+        // The library does not reference the package: its DLL records its folder, and says so.
+        StringAssert.Contains(first.Output, "warning CONTAINERCACHE2007: The project " + Path.Combine(root, "Lib", "Lib.csproj") + ", which this publish references", first.Output);
         Assert.AreEqual(a1, (await EndToEnd.Reader.GetLabelsAsync(a.Repository, "latest"))[EndToEnd.KeyLabel]);
         Assert.AreEqual(b1, (await EndToEnd.Reader.GetLabelsAsync(b.Repository, "latest"))[EndToEnd.KeyLabel]);
 
@@ -40,8 +43,9 @@ public sealed class SolutionTests
         (string root, TestApp a, TestApp b) = await CreateSolutionAsync(libraryReferencesThePackage: true);
         await Git.InitAndCommitAsync(root);
         await Git.RunAsync(root, "remote", "add", "origin", "https://github.com/example/apps.git");
-        await RunAsync(root, "publish", "Apps.sln", "-c", "Release", "-m", "-nodeReuse:false");
+        CommandResult first = await RunAsync(root, "publish", "Apps.sln", "-c", "Release", "-m", "-nodeReuse:false");
         string a1 = a.KeyFileKey(), b1 = b.KeyFileKey();
+        Assert.IsFalse(first.Output.Contains("CONTAINERCACHE2007", StringComparison.Ordinal), "Every project maps its folder:\n" + first.Output);
 
         File.WriteAllText(Path.Combine(root, "README.md"), "# Apps\n");
         await Git.RunAsync(root, "add", "README.md");
@@ -101,12 +105,13 @@ public sealed class SolutionTests
         return text.ToString();
     }
 
-    private static Task PublishAsync(string root) =>
+    private static Task<CommandResult> PublishAsync(string root) =>
         RunAsync(root, "publish", "Apps.sln", "-c", "Release", "-m", "-nodeReuse:false", "-t:PublishContainer", "-p:ContainerRegistry=" + EndToEnd.Registry.Host);
 
-    private static async Task RunAsync(string directory, params string[] arguments)
+    private static async Task<CommandResult> RunAsync(string directory, params string[] arguments)
     {
         CommandResult result = await Dotnet.RunAsync(directory, arguments);
         Assert.AreEqual(0, result.ExitCode, $"dotnet {string.Join(' ', arguments)} failed:\n{result.Output}");
+        return result;
     }
 }
