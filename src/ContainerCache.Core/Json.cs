@@ -42,6 +42,30 @@ internal static class Json
         }
     }
 
+    /// <summary>
+    /// The elements of the array whose '[' is at <paramref name="start"/> in <paramref name="text"/>, each
+    /// with its span there (the whitespace around it left out) and its value; null when no well-formed
+    /// array starts there. What follows the array is not read.
+    /// </summary>
+    public static List<(int Start, int End, object? Value)>? TryReadArrayElements(string text, int start)
+    {
+        if (start < 0 || start >= text.Length || text[start] != '[')
+        {
+            return null;
+        }
+
+        var elements = new List<(int Start, int End, object? Value)>();
+        try
+        {
+            new Reader(text, start).ReadValue(0, elements);
+            return elements;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The string at a path of object members, or null when any step is missing or of another type.</summary>
     public static string? GetString(object? node, params string[] path) => Get(node, path) as string;
 
@@ -189,11 +213,16 @@ internal static class Json
         private readonly string _text;
         private int _position;
 
-        public Reader(string text) => _text = text;
+        public Reader(string text, int position = 0)
+        {
+            _text = text;
+            _position = position;
+        }
 
         public bool AtEnd => _position >= _text.Length;
 
-        public object? ReadValue(int depth)
+        /// <param name="elements">When the value is an array: its elements with their spans are added here.</param>
+        public object? ReadValue(int depth, List<(int Start, int End, object? Value)>? elements = null)
         {
             if (depth > MaxDepth)
             {
@@ -210,7 +239,7 @@ internal static class Json
             switch (c)
             {
                 case '{': return ReadObject(depth);
-                case '[': return ReadArray(depth);
+                case '[': return ReadArray(depth, elements);
                 case '"': return ReadString();
                 case 't': return ReadLiteral("true", true);
                 case 'f': return ReadLiteral("false", false);
@@ -257,7 +286,7 @@ internal static class Json
             }
         }
 
-        private List<object?> ReadArray(int depth)
+        private List<object?> ReadArray(int depth, List<(int Start, int End, object? Value)>? elements)
         {
             var array = new List<object?>();
             _position++;
@@ -269,7 +298,11 @@ internal static class Json
 
             while (true)
             {
-                array.Add(ReadValue(depth + 1));
+                SkipWhitespace();
+                int start = _position;
+                object? element = ReadValue(depth + 1);
+                array.Add(element);
+                elements?.Add((start, _position, element));
                 SkipWhitespace();
                 if (TryConsume(']'))
                 {

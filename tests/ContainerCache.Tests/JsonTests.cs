@@ -43,4 +43,19 @@ public sealed class JsonTests
         const string text = "tab\t quote\" backslash\\ control\u0001 é";
         Assert.AreEqual(text, Json.Parse(Json.Quote(text)));
     }
+
+    [TestMethod]
+    public void ArrayElements_ComeWithTheirSpans_AndOnlyFromAWellFormedArray()
+    {
+        const string text = """{ "E": [ {"R": "a,]"} ,  [1, 2], "x" ], "after": 1 }""";
+        int start = text.IndexOf('[');
+        var elements = Json.TryReadArrayElements(text, start)!;
+
+        CollectionAssert.AreEqual(new[] { """{"R": "a,]"}""", "[1, 2]", "\"x\"" }, elements.Select(e => text[e.Start..e.End]).ToArray());
+        Assert.AreEqual("a,]", Json.GetString(elements[0].Value, "R"));
+        Assert.AreEqual(0, Json.TryReadArrayElements("[ ]", 0)!.Count);
+        Assert.IsNull(Json.TryReadArrayElements(text, 0), "No array starts there.");
+        Assert.IsNull(Json.TryReadArrayElements("""[ {"R": 1}, """, 0), "An array that does not end.");
+        Assert.IsNull(Json.TryReadArrayElements("[1,,2]", 0));
+    }
 }

@@ -64,22 +64,15 @@ internal static class ContentNormalization
 
     private static readonly Regex EndpointsArray = new("\"Endpoints\"\\s*:\\s*\\[", RegexOptions.CultureInvariant);
 
-    private static readonly Regex Route = new("\"Route\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"", RegexOptions.CultureInvariant);
-
     /// <summary>
     /// Sorts, ordinally, each run of consecutive endpoints that name the same route (the SDK sorts by
     /// route already). Every endpoint's bytes and every byte between endpoints stay where they were;
-    /// anything that is not the expected shape is left as it is.
+    /// an <c>Endpoints</c> array that is not well-formed JSON is left as it is.
     /// </summary>
     private static string SortEndpointsOfEachRoute(string text)
     {
         Match array = EndpointsArray.Match(text);
-        if (!array.Success)
-        {
-            return text;
-        }
-
-        List<(int Start, int End)>? elements = SplitArray(text, array.Index + array.Length);
+        List<(int Start, int End, object? Value)>? elements = array.Success ? Json.TryReadArrayElements(text, array.Index + array.Length - 1) : null;
         if (elements is null || elements.Count < 2)
         {
             return text;
@@ -90,8 +83,7 @@ internal static class ContentNormalization
         for (int i = 0; i < elements.Count; i++)
         {
             values[i] = text.Substring(elements[i].Start, elements[i].End - elements[i].Start);
-            Match route = Route.Match(values[i]);
-            routes[i] = route.Success ? route.Groups[1].Value : null;
+            routes[i] = Json.GetString(elements[i].Value, "Route");
         }
 
         for (int first = 0; first < values.Length;)
@@ -115,80 +107,5 @@ internal static class ContentNormalization
         }
 
         return result.Append(text, copied, text.Length - copied).ToString();
-    }
-
-    /// <summary>The spans of a JSON array's elements, whitespace around them left out; null if the array does not end.</summary>
-    private static List<(int Start, int End)>? SplitArray(string text, int position)
-    {
-        var elements = new List<(int Start, int End)>();
-        int depth = 0, start = -1, end = -1;
-        bool inString = false;
-        for (int i = position; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (inString)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-
-                end = i + 1;
-                continue;
-            }
-
-            if (depth == 0 && (c == ',' || c == ']'))
-            {
-                if (start < 0)
-                {
-                    // An empty array, or an empty element (not JSON): leave the text alone.
-                    return c == ']' && elements.Count == 0 ? elements : null;
-                }
-
-                elements.Add((start, end));
-                if (c == ']')
-                {
-                    return elements;
-                }
-
-                start = -1;
-                continue;
-            }
-
-            if (c is ' ' or '\t' or '\r' or '\n')
-            {
-                continue;
-            }
-
-            if (start < 0)
-            {
-                start = i;
-            }
-
-            if (c == '"')
-            {
-                inString = true;
-            }
-            else if (c is '{' or '[')
-            {
-                depth++;
-            }
-            else if (c is '}' or ']')
-            {
-                depth--;
-                if (depth < 0)
-                {
-                    return null;
-                }
-            }
-
-            end = i + 1;
-        }
-
-        return null;
     }
 }
