@@ -77,22 +77,32 @@ public abstract class ContainerCacheTask : Task
         new(registry, new RegistryClientOptions { Timeout = _timeout, Use = use, Cache = BuildContentCache(), PlainHttpFile = PlainHttpFile });
 
     /// <summary>What the build's clients have read by digest (see <see cref="RegistryContentCache"/>), kept until the build ends.</summary>
-    private RegistryContentCache? BuildContentCache()
+    private RegistryContentCache? BuildContentCache() => ForThisBuild("ContainerCache.RegistryContent", () => new RegistryContentCache());
+
+    private static readonly object BuildObjectsLock = new();
+
+    /// <summary>
+    /// The object the build's tasks share under <paramref name="name"/> until the build ends, made by
+    /// <paramref name="create"/> for the first that asks; null when the engine keeps no such objects.
+    /// </summary>
+    private protected T? ForThisBuild<T>(string name, Func<T> create)
+        where T : class
     {
-        const string Name = "ContainerCache.RegistryContent";
         if (BuildEngine is not IBuildEngine4 engine)
         {
             return null;
         }
 
-        if (engine.GetRegisteredTaskObject(Name, RegisteredTaskObjectLifetime.Build) is RegistryContentCache cache)
+        lock (BuildObjectsLock)
         {
-            return cache;
-        }
+            if (engine.GetRegisteredTaskObject(name, RegisteredTaskObjectLifetime.Build) is not T shared)
+            {
+                shared = create();
+                engine.RegisterTaskObject(name, shared, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+            }
 
-        cache = new RegistryContentCache();
-        engine.RegisterTaskObject(Name, cache, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
-        return cache;
+            return shared;
+        }
     }
 
     /// <summary>Checks a registry name before anything connects to it; <paramref name="property"/> is where the user wrote it.</summary>

@@ -43,27 +43,9 @@ public sealed class FindUnmappedProjectReferences : ContainerCacheTask
     /// The projects warned about in this build: a multi-platform publish publishes once per platform,
     /// and the same library's DLL needs saying once.
     /// </summary>
-    private ConcurrentDictionary<string, bool> WarnedInThisBuild()
-    {
-        const string Name = "ContainerCache.UnmappedProjectReferences";
-        if (BuildEngine is not IBuildEngine4 engine)
-        {
-            return new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        }
-
-        lock (Lock)
-        {
-            if (engine.GetRegisteredTaskObject(Name, RegisteredTaskObjectLifetime.Build) is not ConcurrentDictionary<string, bool> warned)
-            {
-                warned = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-                engine.RegisterTaskObject(Name, warned, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
-            }
-
-            return warned;
-        }
-    }
-
-    private static readonly object Lock = new();
+    private ConcurrentDictionary<string, bool> WarnedInThisBuild() =>
+        ForThisBuild("ContainerCache.UnmappedProjectReferences", () => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal))
+        ?? new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
 
     /// <summary>An absolute path .NET Framework's Path methods take without throwing.</summary>
     private static bool IsPath(string path) =>
